@@ -1,0 +1,85 @@
+package io.github.sqlitehybrid.retry;
+
+import io.github.sqlitehybrid.ConditionalOnSqliteHybridEnabled;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.aop.config.AopConfigUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.type.AnnotationMetadata;
+import org.sqlite.SQLiteException;
+
+/**
+ * Auto-configuration for {@link DbRetry @DbRetry} and {@link DbRetryTemplate}: lock errors recognised by
+ * code, whole calls retried with Spring's {@code RetryTemplate}, and what happened kept in
+ * {@link LockStatistics} and, with Micrometer, in {@link DbRetryMetrics}.
+ */
+@AutoConfiguration(before = TransactionAutoConfiguration.class)
+@ConditionalOnClass(SQLiteException.class)
+@ConditionalOnSqliteHybridEnabled
+@EnableConfigurationProperties(DbRetryProperties.class)
+@Import(DbRetryAutoConfiguration.AutoProxyCreatorRegistrar.class)
+public final class DbRetryAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    LockErrorClassifier sqliteLockErrorClassifier() {
+        return new SqliteLockErrorClassifier();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    LockStatistics lockStatistics() {
+        return new LockStatistics();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DbRetryTemplate dbRetryTemplate(
+            LockErrorClassifier classifier, DbRetryProperties properties, ObjectProvider<DbRetryListener> listeners) {
+        return new DbRetryTemplate(
+                classifier,
+                DbRetrySettings.from(properties),
+                listeners.orderedStream().toList());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static DbRetryAdvisor dbRetryAdvisor(ObjectProvider<DbRetryTemplate> template, DbRetryProperties properties) {
+        return new DbRetryAdvisor(new DbRetryInterceptor(template::getObject), properties.getOrder());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterBinder.class)
+    static class DbRetryMetricsConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        DbRetryMetrics dbRetryMetrics() {
+            return new DbRetryMetrics();
+        }
+    }
+
+    /**
+     * Makes sure an auto-proxy creator exists, so that {@code @DbRetry} applies even where Boot's AOP
+     * auto-configuration is switched off ({@code spring.aop.auto=false}).
+     */
+    static class AutoProxyCreatorRegistrar implements ImportBeanDefinitionRegistrar {
+
+        @Override
+        public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+            AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.github.sqlitehybrid.retry;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * Runs each call of a {@link DbRetry @DbRetry} method through the {@link DbRetryTemplate}, with the
+ * settings the annotation gives over the defaults. Metrics name the method {@code SimpleClassName.method}.
+ */
+public final class DbRetryInterceptor implements MethodInterceptor {
+
+    private final Supplier<DbRetryTemplate> template;
+
+    private final Map<MethodClassKey, Target> targets = new ConcurrentHashMap<>();
+
+    /**
+     * Create a new interceptor.
+     * @param template runs and retries each call; looked up on first use, so that the advisor, which is
+     *     created early, does not pull the template's dependencies in with it
+     */
+    public DbRetryInterceptor(Supplier<DbRetryTemplate> template) {
+        this.template = SingletonSupplier.of(template);
+    }
+
+    @Override
+    public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+        Class<?> targetClass = (invocation.getThis() != null)
+                ? ClassUtils.getUserClass(invocation.getThis())
+                : invocation.getMethod().getDeclaringClass();
+        Target target = this.targets.computeIfAbsent(
+                new MethodClassKey(invocation.getMethod(), targetClass),
+                (key) -> resolve(invocation.getMethod(), targetClass));
+        return this.template.get().invoke(target.operation(), target.settings(), invocation::proceed);
+    }
+
+    private Target resolve(Method method, Class<?> targetClass) {
+        Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+        DbRetry annotation = AnnotatedElementUtils.findMergedAnnotation(specific, DbRetry.class);
+        if (annotation == null) {
+            annotation = AnnotatedElementUtils.findMergedAnnotation(targetClass, DbRetry.class);
+        }
+        String operation = targetClass.getSimpleName() + "." + method.getName();
+        if (annotation == null) {
+            return new Target(operation, this.template.get().getDefaults());
+        }
+        try {
+            return new Target(operation, this.template.get().getDefaults().overriddenBy(annotation));
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalStateException(
+                    "Invalid @DbRetry on " + targetClass.getName() + "." + method.getName() + ": " + ex.getMessage(),
+                    ex);
+        }
+    }
+
+    private record Target(String operation, DbRetrySettings settings) {}
+}

@@ -1,0 +1,63 @@
+package io.github.sqlitehybrid.retry;
+
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Recognises SQLite's lock errors by result code: any code whose primary code is {@code SQLITE_BUSY} (5)
+ * or {@code SQLITE_LOCKED} (6), extended codes included ({@code SQLITE_BUSY_SNAPSHOT} 517,
+ * {@code SQLITE_BUSY_RECOVERY} 261, {@code SQLITE_LOCKED_SHAREDCACHE} 262, ...).
+ *
+ * <p>The whole cause chain is searched, and each {@link SQLException}'s chain of next exceptions, so the
+ * error is found whether it arrives raw, inside Spring's {@code UncategorizedSQLException} or wrapped by
+ * the application. Message text is never looked at.
+ */
+public final class SqliteLockErrorClassifier implements LockErrorClassifier {
+
+    private static final int SQLITE_BUSY = 5;
+
+    private static final int SQLITE_LOCKED = 6;
+
+    @Override
+    public @Nullable String lockErrorCode(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        return search(failure, seen);
+    }
+
+    private static @Nullable String search(@Nullable Throwable failure, Set<Throwable> seen) {
+        for (Throwable current = failure; current != null && seen.add(current); current = current.getCause()) {
+            if (current instanceof SQLiteException sqlite) {
+                String code = lockCode(sqlite);
+                if (code != null) {
+                    return code;
+                }
+            }
+            if (current instanceof SQLException sql && sql.getNextException() != null) {
+                String code = search(sql.getNextException(), seen);
+                if (code != null) {
+                    return code;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static @Nullable String lockCode(SQLiteException exception) {
+        SQLiteErrorCode resultCode = exception.getResultCode();
+        if (resultCode != null && resultCode != SQLiteErrorCode.UNKNOWN_ERROR) {
+            int primary = resultCode.code & 0xFF;
+            return (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) ? resultCode.name() : null;
+        }
+        // An extended code the driver's enum does not know: the JDBC error code still holds the primary code.
+        return switch (exception.getErrorCode() & 0xFF) {
+            case SQLITE_BUSY -> SQLiteErrorCode.SQLITE_BUSY.name();
+            case SQLITE_LOCKED -> SQLiteErrorCode.SQLITE_LOCKED.name();
+            default -> null;
+        };
+    }
+}
