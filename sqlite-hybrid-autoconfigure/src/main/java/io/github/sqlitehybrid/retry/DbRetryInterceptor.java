@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
+import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -40,7 +41,19 @@ public final class DbRetryInterceptor implements MethodInterceptor {
         Target target = this.targets.computeIfAbsent(
                 new MethodClassKey(invocation.getMethod(), targetClass),
                 (key) -> resolve(invocation.getMethod(), targetClass));
-        return this.template.get().invoke(target.operation(), target.settings(), invocation::proceed);
+        return this.template.get().invoke(target.operation(), target.settings(), () -> proceed(invocation));
+    }
+
+    /**
+     * Run the rest of the chain once. A method invocation remembers how far along the chain it got, so each
+     * attempt proceeds from a fresh copy: otherwise a retry would skip the advice inside this one, the
+     * transaction included.
+     */
+    private static @Nullable Object proceed(MethodInvocation invocation) throws Throwable {
+        if (invocation instanceof ProxyMethodInvocation proxyInvocation) {
+            return proxyInvocation.invocableClone().proceed();
+        }
+        return invocation.proceed();
     }
 
     private Target resolve(Method method, Class<?> targetClass) {
