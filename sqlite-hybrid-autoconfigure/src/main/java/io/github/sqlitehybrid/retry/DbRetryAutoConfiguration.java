@@ -1,7 +1,9 @@
 package io.github.sqlitehybrid.retry;
 
 import io.github.sqlitehybrid.ConditionalOnSqliteHybridEnabled;
+import io.github.sqlitehybrid.InvalidSqliteHybridPropertyException;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -48,9 +50,20 @@ public final class DbRetryAutoConfiguration {
     DbRetryTemplate dbRetryTemplate(
             LockErrorClassifier classifier, DbRetryProperties properties, ObjectProvider<DbRetryListener> listeners) {
         return new DbRetryTemplate(
-                classifier,
-                DbRetrySettings.from(properties),
-                listeners.orderedStream().toList());
+                classifier, settings(properties), listeners.orderedStream().toList());
+    }
+
+    private static DbRetrySettings settings(DbRetryProperties properties) {
+        try {
+            return DbRetrySettings.from(properties);
+        } catch (IllegalArgumentException ex) {
+            // Each value was valid alone (the setters check that); only a combination can fail here.
+            throw new InvalidSqliteHybridPropertyException(
+                    "sqlite.hybrid.retry.max-delay",
+                    properties.getMaxDelay(),
+                    ex.getMessage(),
+                    List.of("a duration not shorter than sqlite.hybrid.retry.initial-delay"));
+        }
     }
 
     @Bean
