@@ -1,0 +1,142 @@
+package io.github.sqlitehybrid.actuate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
+import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
+import io.github.sqlitehybrid.retry.DbRetryTemplate;
+import io.github.sqlitehybrid.retry.LockStatistics;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.UncategorizedSQLException;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+class DbLocksEndpointAutoConfigurationTests {
+
+    @TempDir
+    Path dir;
+
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(
+                    EndpointAutoConfiguration.class,
+                    DataSourceAutoConfiguration.class,
+                    SqlitePragmaAutoConfiguration.class,
+                    DbRetryAutoConfiguration.class,
+                    DbLocksEndpointAutoConfiguration.class))
+            .withPropertyValues("management.endpoints.web.exposure.include=dblocks");
+
+    private ApplicationContextRunner withDatabase() {
+        return this.contextRunner.withPropertyValues(
+                "spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("endpoint.db"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void reportsRetryFiguresPerMethodAndTheDatabaseState() {
+        withDatabase().run((context) -> {
+            DbRetryTemplate template = context.getBean(DbRetryTemplate.class);
+            int[] attempts = new int[1];
+            template.execute("JobRepository.claim", () -> {
+                if (attempts[0]++ == 0) {
+                    throw new UncategorizedSQLException(
+                            "claim", "UPDATE jobs", new SQLiteException("busy", SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT));
+                }
+                return 1;
+            });
+            Map<String, Object> report = context.getBean(DbLocksEndpoint.class).dblocks();
+
+            Map<String, Object> retry = (Map<String, Object>) report.get("retry");
+            assertThat(retry)
+                    .containsKeys(
+                            "calls",
+                            "lockErrors",
+                            "retries",
+                            "recoveries",
+                            "failures",
+                            "failureRate",
+                            "avgWaitMs",
+                            "maxWaitMs",
+                            "lastLockEvent",
+                            "lockErrorsPerMinute",
+                            "methods")
+                    .containsEntry("calls", 1L)
+                    .containsEntry("lockErrors", 1L)
+                    .containsEntry("retries", 1L)
+                    .containsEntry("recoveries", 1L)
+                    .containsEntry("failures", 0L)
+                    .containsEntry("lockErrorsPerMinute", 0.2);
+            assertThat((Map<String, Object>) retry.get("lastLockEvent"))
+                    .containsEntry("method", "JobRepository.claim")
+                    .containsEntry("code", "SQLITE_BUSY_SNAPSHOT")
+                    .containsKey("time");
+            Map<String, Object> methods = (Map<String, Object>) retry.get("methods");
+            assertThat((Map<String, Object>) methods.get("JobRepository.claim"))
+                    .containsEntry("calls", 1L)
+                    .containsEntry("recoveries", 1L);
+
+            Map<String, Object> database = (Map<String, Object>) report.get("database");
+            assertThat(database)
+                    .containsEntry("product", "SQLite")
+                    .containsEntry("path", this.dir.resolve("endpoint.db").toString())
+                    .containsEntry("journalMode", "wal")
+                    .containsKey("walSizeBytes");
+            assertThat((Map<String, Object>) database.get("pragmas"))
+                    .containsEntry("journal_mode", "wal")
+                    .containsEntry("busy_timeout", 5000)
+                    .containsEntry("synchronous", 1)
+                    .containsKeys("cache_size", "mmap_size", "wal_autocheckpoint");
+        });
+    }
+
+    @Test
+    void answersWithRetryFiguresWhenThereIsNoDataSource() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(
+                        EndpointAutoConfiguration.class,
+                        DbRetryAutoConfiguration.class,
+                        DbLocksEndpointAutoConfiguration.class))
+                .withPropertyValues("management.endpoints.web.exposure.include=dblocks")
+                .run((context) -> assertThat(
+                                context.getBean(DbLocksEndpoint.class).dblocks())
+                        .containsKey("retry")
+                        .doesNotContainKey("database"));
+    }
+
+    @Test
+    void backsOffWhenEndpointIsNotExposed() {
+        withDatabase()
+                .withPropertyValues("management.endpoints.web.exposure.include=health")
+                .run((context) -> assertThat(context).doesNotHaveBean(DbLocksEndpoint.class));
+    }
+
+    @Test
+    void backsOffWhenStarterIsDisabled() {
+        withDatabase()
+                .withPropertyValues("sqlite.hybrid.enabled=false")
+                .run((context) -> assertThat(context).doesNotHaveBean(DbLocksEndpoint.class));
+    }
+
+    @Test
+    void backsOffForAUsersOwnEndpoint() {
+        DbLocksEndpoint own = new DbLocksEndpoint(new LockStatistics(), null);
+        withDatabase()
+                .withBean(DbLocksEndpoint.class, () -> own)
+                .run((context) ->
+                        assertThat(context).getBean(DbLocksEndpoint.class).isSameAs(own));
+    }
+
+    @Test
+    void backsOffWithoutActuator() {
+        withDatabase()
+                .withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate.endpoint"))
+                .run((context) -> assertThat(context).doesNotHaveBean(DbLocksEndpoint.class));
+    }
+}
