@@ -1,0 +1,125 @@
+package io.github.sqlitehybrid.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.sqlitehybrid.retry.LockErrorClassifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Starting and stopping the workers: jobs in hand finish, abandoned ones come back, the wait is bounded. */
+@SpringBootTest(
+        webEnvironment = WebEnvironment.NONE,
+        properties = {"sample.workers=2", "sample.work-time=1s", "sample.failure-rate=0", "sample.poll-interval=20ms"})
+@DirtiesContext
+@Timeout(60)
+class JobWorkersLifecycleTests {
+
+    @TempDir
+    static Path dataDirectory;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> "jdbc:sqlite:" + dataDirectory.resolve("sample.db"));
+    }
+
+    @Autowired
+    private JobWorkers workers;
+
+    @Autowired
+    private JobRepository jobs;
+
+    @Autowired
+    private JdbcTemplate jdbcTemplate;
+
+    @Autowired
+    private LockErrorClassifier lockErrors;
+
+    @AfterEach
+    void restartWorkers() {
+        this.workers.start();
+    }
+
+    @Test
+    void stoppingLetsTheJobInHandFinishThenStopsPolling() throws InterruptedException {
+        long id = this.jobs.enqueue("https://pod.example/long-episode.mp3");
+        awaitStatus(id, JobStatus.RUNNING);
+
+        long started = System.nanoTime();
+        this.workers.stop();
+        Duration stopping = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(this.workers.isRunning()).isFalse();
+        assertThat(status(id)).isEqualTo(JobStatus.COMPLETED);
+        assertThat(stopping).isLessThan(Duration.ofSeconds(5));
+        long queuedAfterStop = this.jobs.enqueue("https://pod.example/after-stop.mp3");
+        Thread.sleep(300); // fifteen poll intervals: a worker still polling would have claimed it
+        assertThat(status(queuedAfterStop)).isEqualTo(JobStatus.QUEUED);
+
+        this.workers.start();
+        awaitStatus(queuedAfterStop, JobStatus.COMPLETED);
+    }
+
+    @Test
+    void startingPutsJobsLeftRunningByAnEarlierRunBackInTheQueue() {
+        this.workers.stop();
+        long id = this.jobs.enqueue("https://pod.example/abandoned.mp3");
+        this.jdbcTemplate.update(
+                "UPDATE jobs SET status = 'running', worker = 'worker-of-a-crashed-run', attempts = 1 WHERE id = ?",
+                id);
+
+        this.workers.start();
+
+        awaitStatus(id, JobStatus.COMPLETED);
+        Job job = this.jobs.findById(id).orElseThrow();
+        assertThat(job.attempts()).isEqualTo(2);
+        assertThat(job.worker()).startsWith("job-worker-");
+        assertThat(job.transcript()).isNotNull();
+    }
+
+    @Test
+    void stoppingInterruptsAJobThatOutlastsTheShutdownTimeout() {
+        this.workers.stop();
+        Transcriber endless = (episodeUrl) -> {
+            Thread.sleep(Duration.ofMinutes(1).toMillis());
+            return Transcript.of("never");
+        };
+        SampleProperties properties =
+                new SampleProperties(1, Duration.ofMillis(20), Duration.ZERO, 0, Duration.ofMillis(300));
+        JobWorkers stuck = new JobWorkers(this.jobs, endless, this.lockErrors, properties);
+        stuck.start();
+        long id = this.jobs.enqueue("https://pod.example/endless.mp3");
+        awaitStatus(id, JobStatus.RUNNING);
+
+        long started = System.nanoTime();
+        stuck.stop();
+        Duration stopping = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(stopping).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+        assertThat(status(id)).isEqualTo(JobStatus.RUNNING);
+        // The next start (restartWorkers) requeues it, and a normal worker completes it.
+        this.workers.start();
+        awaitStatus(id, JobStatus.COMPLETED);
+    }
+
+    private void awaitStatus(long id, JobStatus status) {
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> status(id) == status);
+    }
+
+    private JobStatus status(long id) {
+        return this.jobs.findById(id).orElseThrow().status();
+    }
+}
