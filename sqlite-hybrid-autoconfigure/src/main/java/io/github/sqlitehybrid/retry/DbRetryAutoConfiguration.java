@@ -12,12 +12,14 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.sqlite.SQLiteException;
 
@@ -69,8 +71,13 @@ public final class DbRetryAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    static DbRetryAdvisor dbRetryAdvisor(ObjectProvider<DbRetryTemplate> template, DbRetryProperties properties) {
-        return new DbRetryAdvisor(new DbRetryInterceptor(template::getObject), properties.getOrder());
+    static DbRetryAdvisor dbRetryAdvisor(ObjectProvider<DbRetryTemplate> template, Environment environment) {
+        // Advisors are created while post-processors are still being set up: read the one property the advisor
+        // needs from the Environment rather than pulling the properties bean in that early.
+        int order = Binder.get(environment)
+                .bind("sqlite.hybrid.retry.order", Integer.class)
+                .orElse(DbRetryProperties.DEFAULT_ORDER);
+        return new DbRetryAdvisor(new DbRetryInterceptor(template::getObject), order);
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -15,6 +15,9 @@ import org.springframework.core.Ordered;
 @ConfigurationProperties("sqlite.hybrid.retry")
 public class DbRetryProperties {
 
+    /** Default order of the retry advice: just outside the transaction advice. */
+    public static final int DEFAULT_ORDER = Ordered.LOWEST_PRECEDENCE - 1;
+
     /** Total number of invocations, the first included. */
     private int maxAttempts = 3;
 
@@ -39,7 +42,7 @@ public class DbRetryProperties {
      * Order of the retry advice. It must run before (outside) the transaction advice, whose order is
      * Ordered.LOWEST_PRECEDENCE by default, so that every attempt is a new transaction.
      */
-    private int order = Ordered.LOWEST_PRECEDENCE - 1;
+    private int order = DEFAULT_ORDER;
 
     public int getMaxAttempts() {
         return this.maxAttempts;
