@@ -30,7 +30,10 @@ class ConfigurationMetadataTests {
             "sqlite.hybrid.retry.max-delay",
             "sqlite.hybrid.retry.multiplier",
             "sqlite.hybrid.retry.jitter",
-            "sqlite.hybrid.retry.order");
+            "sqlite.hybrid.retry.order",
+            "sqlite.hybrid.writer.enabled",
+            "sqlite.hybrid.writer.acquire-timeout",
+            "sqlite.hybrid.writer.long-transaction-threshold");
 
     @Test
     void documentsEveryProperty() throws IOException {

@@ -27,6 +27,9 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class SqlitePragmaDataSourcePostProcessor implements BeanPostProcessor, Ordered {
 
+    /** Late, but before the single writer's post-processor. */
+    public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
     private static final Log logger = LogFactory.getLog(SqlitePragmaDataSourcePostProcessor.class);
 
     private static final boolean HIKARI_PRESENT = ClassUtils.isPresent(
@@ -61,11 +64,12 @@ public final class SqlitePragmaDataSourcePostProcessor implements BeanPostProces
     }
 
     /**
-     * Runs after Boot has bound {@code spring.datasource.*} so a pool's URL and driver properties are known.
+     * Runs after Boot has bound {@code spring.datasource.*} so a pool's URL and driver properties are known,
+     * and before the single writer wraps the pool.
      */
     @Override
     public int getOrder() {
-        return Ordered.LOWEST_PRECEDENCE;
+        return ORDER;
     }
 
     /** Keeps HikariCP types out of the outer class so the post-processor loads without HikariCP. */

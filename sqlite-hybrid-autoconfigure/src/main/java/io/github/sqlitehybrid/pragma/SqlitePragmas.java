@@ -94,6 +94,29 @@ public final class SqlitePragmas {
     }
 
     /**
+     * No PRAGMAs at all.
+     * @return an empty set of PRAGMAs
+     */
+    public static SqlitePragmas none() {
+        return new SqlitePragmas(List.of());
+    }
+
+    /**
+     * These PRAGMAs and one more, applied last.
+     * @param name the PRAGMA's SQLite name; must be an identifier
+     * @param value its value
+     * @return a new instance
+     */
+    public SqlitePragmas and(String name, long value) {
+        if (!IDENTIFIER.matcher(name).matches()) {
+            throw new IllegalArgumentException("PRAGMA name '" + name + "' is not an identifier");
+        }
+        List<Pragma> more = new ArrayList<>(this.pragmas);
+        more.add(new Pragma(name.toLowerCase(Locale.ROOT), value));
+        return new SqlitePragmas(more);
+    }
+
+    /**
      * The PRAGMAs in the order they are applied.
      * @return an unmodifiable list
      */

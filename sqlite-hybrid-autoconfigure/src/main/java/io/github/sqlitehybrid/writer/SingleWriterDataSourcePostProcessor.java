@@ -1,0 +1,100 @@
+package io.github.sqlitehybrid.writer;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
+import io.github.sqlitehybrid.pragma.PragmaApplyingDataSource;
+import io.github.sqlitehybrid.pragma.SqlitePragmas;
+import javax.sql.DataSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * Puts the single writer in front of each HikariCP pool of a SQLite file (Boot's default pool, or one the
+ * application declares): the bean becomes a {@link SqliteSingleWriterDataSource} over the original pool and
+ * a read pool made from its settings.
+ *
+ * <p>Runs after the PRAGMA post-processor, so the read pool applies the same PRAGMAs, plus
+ * {@code query_only}. In-memory databases are left alone: each of their connections is a database of its
+ * own, so a separate read pool would read an empty one.
+ */
+public final class SingleWriterDataSourcePostProcessor implements BeanPostProcessor, Ordered {
+
+    /** After {@link io.github.sqlitehybrid.pragma.SqlitePragmaDataSourcePostProcessor}. */
+    public static final int ORDER = Ordered.LOWEST_PRECEDENCE;
+
+    private static final Log logger = LogFactory.getLog(SingleWriterDataSourcePostProcessor.class);
+
+    private final ObjectProvider<SqlitePragmas> pragmas;
+
+    private final SingletonSupplier<WriterProperties> properties;
+
+    /**
+     * Create a post-processor.
+     * @param pragmas the configured PRAGMAs, if the PRAGMA part is on
+     * @param environment where {@code sqlite.hybrid.writer.*} is read from, when the first pool appears
+     */
+    public SingleWriterDataSourcePostProcessor(ObjectProvider<SqlitePragmas> pragmas, Environment environment) {
+        this.pragmas = pragmas;
+        // Post-processors are created before configuration properties beans can be: bind on first use.
+        this.properties = SingletonSupplier.of(() -> Binder.get(environment)
+                .bind("sqlite.hybrid.writer", Bindable.of(WriterProperties.class))
+                .orElseGet(WriterProperties::new));
+    }
+
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String beanName) {
+        if (!(bean instanceof HikariDataSource pool) || !isSqliteFile(pool.getJdbcUrl())) {
+            return bean;
+        }
+        WriterProperties settings = this.properties.obtain();
+        String url = pool.getJdbcUrl();
+        WriteTurn turn = new WriteTurn(url.substring("jdbc:sqlite:".length()), settings.getLongTransactionThreshold());
+        logger.debug("Serializing the writers of HikariCP pool '" + beanName + "' (" + url + ")");
+        return new SqliteSingleWriterDataSource(pool, readPool(pool), turn, settings.getAcquireTimeout());
+    }
+
+    private HikariDataSource readPool(HikariDataSource writePool) {
+        HikariDataSource readPool = new HikariDataSource();
+        // Not started here: like Boot's own pool, it opens its first connection when first asked.
+        writePool.copyStateTo(readPool);
+        if (writePool.getPoolName() != null) {
+            readPool.setPoolName(writePool.getPoolName() + "-read");
+        }
+        DataSource inner = writePool.getDataSource();
+        SqlitePragmas base = (inner instanceof PragmaApplyingDataSource applying)
+                ? applying.getPragmas()
+                : this.pragmas.getIfAvailable(SqlitePragmas::none);
+        // query_only last: a read-only transaction that tries to write fails at once with SQLITE_READONLY
+        // instead of writing without the turn.
+        DataSource connections = new DriverDataSource(
+                writePool.getJdbcUrl(),
+                writePool.getDriverClassName(),
+                writePool.getDataSourceProperties(),
+                writePool.getUsername(),
+                writePool.getPassword());
+        readPool.setDataSource(new PragmaApplyingDataSource(connections, base.and("query_only", 1)));
+        readPool.setDataSourceClassName(null);
+        return readPool;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    private static boolean isSqliteFile(@Nullable String url) {
+        if (url == null || !url.startsWith("jdbc:sqlite:")) {
+            return false;
+        }
+        String location = url.substring("jdbc:sqlite:".length());
+        return !location.isEmpty() && !location.contains(":memory:") && !location.contains("mode=memory");
+    }
+}

@@ -1,0 +1,270 @@
+package io.github.sqlitehybrid.writer;
+
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The right to write to one SQLite database, held by one write transaction at a time and handed on in
+ * strict arrival order.
+ *
+ * <p>Writers wait here, in Java, instead of in SQLite's busy handler, which polls with sleeps of up to
+ * 100 ms and lets late arrivals overtake. Only the first waiter spins, briefly, so the turn passes to it
+ * within microseconds of its release; the others park until they reach the front. A fair
+ * {@code ReentrantLock} parks every waiter, and the wake-up of the next one costs about a third of a short
+ * transaction; an unfair one lets newcomers barge and starves waiters.
+ *
+ * <p>The turn belongs to a {@link Holder}, not to a thread: it is released by whoever ends the
+ * transaction. A wait is bounded; running out raises {@link WriteTurnTimeoutException}, which names the
+ * holder.
+ */
+public final class WriteTurn {
+
+    private static final Log logger = LogFactory.getLog(WriteTurn.class);
+
+    /** How long the first waiter spins before it parks: longer than most write transactions take. */
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+    private final String database;
+
+    private final Duration longTransactionThreshold;
+
+    private final AtomicReference<@Nullable Holder> holder = new AtomicReference<>();
+
+    private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    private final LongAdder acquisitions = new LongAdder();
+
+    private final LongAdder timeouts = new LongAdder();
+
+    private final LongAdder longTransactions = new LongAdder();
+
+    private final LongAdder waitNanos = new LongAdder();
+
+    private final LongAccumulator maxWaitNanos = new LongAccumulator(Math::max, 0);
+
+    private final LongAdder holdNanos = new LongAdder();
+
+    private final LongAccumulator maxHoldNanos = new LongAccumulator(Math::max, 0);
+
+    /**
+     * Create a write turn.
+     * @param database what the turn guards, for messages (a file path)
+     * @param longTransactionThreshold holds longer than this are logged and counted
+     */
+    public WriteTurn(String database, Duration longTransactionThreshold) {
+        this.database = database;
+        this.longTransactionThreshold = longTransactionThreshold;
+    }
+
+    /**
+     * Wait for the turn, in arrival order.
+     * @param work what the caller will do with it, such as a transaction's method name; shown to waiters
+     *     that time out
+     * @param timeout the longest wait
+     * @return the holder, to give back to {@link #release(Holder)}
+     * @throws WriteTurnTimeoutException when the wait runs out; the message names the holder
+     * @throws java.sql.SQLException when the thread already holds the turn (a second connection cannot
+     *     write while the first holds the write lock) or is interrupted
+     */
+    public Holder acquire(String work, Duration timeout) throws java.sql.SQLException {
+        Thread current = Thread.currentThread();
+        Holder held = this.holder.get();
+        if (held != null && held.thread() == current) {
+            throw new WriteTurnTimeoutException(this.database, work, timeout, held, true);
+        }
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        Waiter waiter = new Waiter(current);
+        this.waiters.add(waiter);
+        this.waiting.incrementAndGet();
+        try {
+            long spinUntil = 0;
+            while (true) {
+                if (this.waiters.peek() == waiter) {
+                    Holder candidate = new Holder(current, work, System.nanoTime());
+                    if (this.holder.compareAndSet(null, candidate)) {
+                        this.waiters.poll();
+                        wakeFirstWaiter();
+                        long waited = candidate.since() - start;
+                        this.acquisitions.increment();
+                        this.waitNanos.add(waited);
+                        this.maxWaitNanos.accumulate(waited);
+                        return candidate;
+                    }
+                    if (spinUntil == 0) {
+                        spinUntil = System.nanoTime() + SPIN_NANOS;
+                    }
+                }
+                long now = System.nanoTime();
+                if (now - deadline >= 0) {
+                    this.timeouts.increment();
+                    throw new WriteTurnTimeoutException(this.database, work, timeout, this.holder.get(), false);
+                }
+                if (spinUntil != 0 && now - spinUntil < 0) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(this, deadline - now);
+                    if (Thread.interrupted()) {
+                        current.interrupt();
+                        throw new java.sql.SQLException(
+                                "Interrupted while waiting for the write turn of " + this.database);
+                    }
+                }
+            }
+        } catch (java.sql.SQLException | RuntimeException | Error ex) {
+            if (this.waiters.remove(waiter)) {
+                // Leaving from the front: the next waiter must not wait for a release that already happened.
+                wakeFirstWaiter();
+            }
+            throw ex;
+        } finally {
+            this.waiting.decrementAndGet();
+        }
+    }
+
+    /**
+     * Give the turn back and hand it to the first waiter.
+     * @param released the holder {@link #acquire} returned
+     */
+    public void release(Holder released) {
+        if (!this.holder.compareAndSet(released, null)) {
+            throw new IllegalStateException("Write turn of " + this.database + " is not held by " + released);
+        }
+        wakeFirstWaiter();
+        long held = System.nanoTime() - released.since();
+        this.holdNanos.add(held);
+        this.maxHoldNanos.accumulate(held);
+        if (held > this.longTransactionThreshold.toNanos()) {
+            this.longTransactions.increment();
+            logger.warn("Write transaction " + released.work() + " on thread '"
+                    + released.thread().getName()
+                    + "' held the write turn of " + this.database + " for "
+                    + TimeUnit.NANOSECONDS.toMillis(held) + " ms (sqlite.hybrid.writer.long-transaction-threshold is "
+                    + this.longTransactionThreshold.toMillis() + " ms); every other writer waited meanwhile");
+        }
+    }
+
+    private void wakeFirstWaiter() {
+        Waiter first = this.waiters.peek();
+        if (first != null) {
+            LockSupport.unpark(first.thread);
+        }
+    }
+
+    /**
+     * The current holder.
+     * @return the holder, or {@code null} when the turn is free
+     */
+    public @Nullable Holder holder() {
+        return this.holder.get();
+    }
+
+    /**
+     * Whether the current thread holds the turn.
+     * @return {@code true} if it does
+     */
+    public boolean isHeldByCurrentThread() {
+        Holder held = this.holder.get();
+        return held != null && held.thread() == Thread.currentThread();
+    }
+
+    /**
+     * What the turn guards.
+     * @return the database's file path
+     */
+    public String database() {
+        return this.database;
+    }
+
+    /**
+     * Figures since the turn was created.
+     * @return a snapshot
+     */
+    public Stats stats() {
+        long count = this.acquisitions.sum();
+        Holder held = this.holder.get();
+        return new Stats(
+                count,
+                this.waiting.get(),
+                this.timeouts.sum(),
+                this.longTransactions.sum(),
+                (count > 0) ? this.waitNanos.sum() / 1e6 / count : 0.0,
+                this.maxWaitNanos.get() / 1e6,
+                (count > 0) ? this.holdNanos.sum() / 1e6 / count : 0.0,
+                this.maxHoldNanos.get() / 1e6,
+                (held != null) ? held.describe() : null);
+    }
+
+    /** A thread waiting for the turn. */
+    private static final class Waiter {
+
+        private final Thread thread;
+
+        Waiter(Thread thread) {
+            this.thread = thread;
+        }
+    }
+
+    /**
+     * Who holds the turn.
+     *
+     * @param thread the thread that took it
+     * @param work what it is doing, such as a transaction's method name
+     * @param since when it took the turn, in {@link System#nanoTime()} units
+     */
+    public record Holder(Thread thread, String work, long since) {
+
+        /**
+         * How long the turn has been held.
+         * @return the time since it was taken
+         */
+        public Duration heldFor() {
+            return Duration.ofNanos(System.nanoTime() - this.since);
+        }
+
+        /**
+         * A line naming the holder, for messages.
+         * @return thread, work and time held
+         */
+        public String describe() {
+            return "thread '" + this.thread.getName() + "' in " + this.work + " for "
+                    + heldFor().toMillis() + " ms";
+        }
+    }
+
+    /**
+     * Figures of a write turn.
+     *
+     * @param acquisitions times the turn was taken
+     * @param waiting threads waiting now
+     * @param timeouts waits that ran out
+     * @param longTransactions holds longer than the long-transaction threshold
+     * @param avgWaitMs mean wait for the turn, in milliseconds
+     * @param maxWaitMs longest wait for the turn, in milliseconds
+     * @param avgHoldMs mean time the turn was held, in milliseconds
+     * @param maxHoldMs longest time the turn was held, in milliseconds
+     * @param holder who holds it now, {@code null} when free
+     */
+    public record Stats(
+            long acquisitions,
+            int waiting,
+            long timeouts,
+            long longTransactions,
+            double avgWaitMs,
+            double maxWaitMs,
+            double avgHoldMs,
+            double maxHoldMs,
+            @Nullable String holder) {}
+}

@@ -1,0 +1,60 @@
+package io.github.sqlitehybrid.writer;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * The single writer: write transactions serialized inside the JVM, reads on connections of their own.
+ *
+ * <p>Values are checked when they are bound; a bad one fails startup with a message that names the
+ * property, the value and what is allowed.
+ */
+@ConfigurationProperties("sqlite.hybrid.writer")
+public class WriterProperties {
+
+    /** Whether write transactions on the application's SQLite pool take a JVM-wide write turn. */
+    private boolean enabled = true;
+
+    /**
+     * Longest wait for the write turn; running out raises a lock error that @DbRetry retries and whose
+     * message names the holder.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration acquireTimeout = Duration.ofSeconds(30);
+
+    /** Holds of the write turn longer than this are logged with their method and counted. */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration longTransactionThreshold = Duration.ofSeconds(1);
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Duration getAcquireTimeout() {
+        return this.acquireTimeout;
+    }
+
+    public void setAcquireTimeout(Duration acquireTimeout) {
+        if (acquireTimeout.isNegative() || acquireTimeout.isZero()) {
+            throw new IllegalArgumentException("acquire-timeout must be longer than 0");
+        }
+        this.acquireTimeout = acquireTimeout;
+    }
+
+    public Duration getLongTransactionThreshold() {
+        return this.longTransactionThreshold;
+    }
+
+    public void setLongTransactionThreshold(Duration longTransactionThreshold) {
+        if (longTransactionThreshold.isNegative()) {
+            throw new IllegalArgumentException("long-transaction-threshold must not be negative");
+        }
+        this.longTransactionThreshold = longTransactionThreshold;
+    }
+}
