@@ -1,0 +1,222 @@
+package io.github.sqlitehybrid.benchmarks;
+
+import io.github.sqlitehybrid.retry.DbRetryTemplate;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs one workload under one variant at one thread count, on a fresh SQLite file, in a fresh application
+ * context, and checks afterwards that the table holds exactly the operations reported as succeeded.
+ */
+final class ContentionBenchmark {
+
+    private final Path directory;
+
+    private final int operations;
+
+    private final AtomicInteger runs = new AtomicInteger();
+
+    ContentionBenchmark(Path directory, int operations) {
+        this.directory = directory;
+        this.operations = operations;
+    }
+
+    Result run(Workload workload, Variant variant, int threads) throws Exception {
+        int threadCount = variant.concurrent() ? threads : 1;
+        Path file = this.directory.resolve(
+                workload + "-" + variant + "-" + threadCount + "-" + this.runs.incrementAndGet() + ".db");
+        try (ConfigurableApplicationContext context = start(file, variant)) {
+            JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+            workload.createSchema(jdbc, this.operations);
+            Operation operation = operation(context, workload, variant, jdbc);
+            Result result = (variant == Variant.BATCH)
+                    ? runInOneTransaction(context, workload, jdbc)
+                    : runConcurrently(workload, variant, threadCount, operation);
+            long rows = workload.rowsWritten(jdbc);
+            if (rows != result.succeeded()) {
+                throw new IllegalStateException(variant.title() + " reported " + result.succeeded()
+                        + " operations done but the table holds " + rows);
+            }
+            return result;
+        }
+    }
+
+    /**
+     * p99 of read-only transactions, in milliseconds, while another thread holds a write transaction open
+     * for the given time.
+     */
+    double readerP99WhileWriterHolds(Variant variant, long holdMillis) throws Exception {
+        Path file = this.directory.resolve("readers-" + variant + "-" + this.runs.incrementAndGet() + ".db");
+        try (ConfigurableApplicationContext context = start(file, variant)) {
+            JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+            Workload.CLAIM.createSchema(jdbc, 1000);
+            PlatformTransactionManager manager = context.getBean(PlatformTransactionManager.class);
+            TransactionTemplate write = new TransactionTemplate(manager);
+            TransactionTemplate read = new TransactionTemplate(manager);
+            read.setReadOnly(true);
+            CountDownLatch writing = new CountDownLatch(1);
+            AtomicInteger done = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(5);
+            try {
+                Future<?> writer = pool.submit(() -> write.executeWithoutResult((status) -> {
+                    jdbc.update("UPDATE jobs SET status = 'held' WHERE id = 1");
+                    writing.countDown();
+                    sleep(holdMillis);
+                    done.set(1);
+                }));
+                writing.await();
+                List<Future<List<Long>>> readers = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    readers.add(pool.submit(() -> {
+                        List<Long> latencies = new ArrayList<>();
+                        while (done.get() == 0) {
+                            long start = System.nanoTime();
+                            read.execute((status) -> jdbc.queryForObject(
+                                    "SELECT count(*) FROM jobs WHERE status = 'queued'", Long.class));
+                            latencies.add(System.nanoTime() - start);
+                        }
+                        return latencies;
+                    }));
+                }
+                writer.get(holdMillis * 10, TimeUnit.MILLISECONDS);
+                List<Long> all = new ArrayList<>();
+                for (Future<List<Long>> reader : readers) {
+                    all.addAll(reader.get());
+                }
+                long[] latencies = all.stream().mapToLong(Long::longValue).toArray();
+                return new Result(Workload.CLAIM, variant, 4, latencies.length, 0, 1, latencies).percentileMillis(99);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private Result runConcurrently(Workload workload, Variant variant, int threads, Operation operation)
+            throws Exception {
+        int perThread = this.operations / threads;
+        long[] latencies = new long[perThread * threads];
+        AtomicInteger succeeded = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int worker = t;
+                workers.add(pool.submit(() -> {
+                    start.await();
+                    for (int seq = 0; seq < perThread; seq++) {
+                        long begin = System.nanoTime();
+                        try {
+                            operation.run(worker, seq);
+                            succeeded.incrementAndGet();
+                        } catch (RuntimeException ex) {
+                            errors.incrementAndGet();
+                        }
+                        latencies[worker * perThread + seq] = System.nanoTime() - begin;
+                    }
+                    return null;
+                }));
+            }
+            long begin = System.nanoTime();
+            start.countDown();
+            for (Future<?> worker : workers) {
+                worker.get(10, TimeUnit.MINUTES);
+            }
+            long wall = System.nanoTime() - begin;
+            return new Result(workload, variant, threads, succeeded.get(), errors.get(), wall, latencies);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Result runInOneTransaction(ConfigurableApplicationContext context, Workload workload, JdbcTemplate jdbc) {
+        TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+        long begin = System.nanoTime();
+        transaction.executeWithoutResult((status) -> {
+            for (int seq = 0; seq < this.operations; seq++) {
+                workload.run(jdbc, 0, seq);
+            }
+        });
+        long wall = System.nanoTime() - begin;
+        return new Result(workload, Variant.BATCH, 1, this.operations, 0, wall, new long[] {wall});
+    }
+
+    private static Operation operation(
+            ConfigurableApplicationContext context, Workload workload, Variant variant, JdbcTemplate jdbc) {
+        TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+        Operation once = (worker, seq) -> transaction.executeWithoutResult((status) -> workload.run(jdbc, worker, seq));
+        return switch (variant) {
+            case PLAIN_RETRY -> (worker, seq) -> withHandMadeRetry(once, worker, seq);
+            case DB_RETRY -> {
+                DbRetryTemplate retry = context.getBean(DbRetryTemplate.class);
+                yield (worker, seq) -> retry.run(workload.name(), () -> once.run(worker, seq));
+            }
+            default -> once;
+        };
+    }
+
+    /** The usual fix found in services: three attempts, waits of 50 and 100 ms, on a message match. */
+    private static void withHandMadeRetry(Operation operation, int worker, int seq) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                operation.run(worker, seq);
+                return;
+            } catch (DataAccessException ex) {
+                String message = String.valueOf(ex.getMessage());
+                if (attempt == 3 || !(message.contains("SQLITE_BUSY") || message.contains("database is locked"))) {
+                    throw ex;
+                }
+                sleep(50L << (attempt - 1));
+            }
+        }
+    }
+
+    private static ConfigurableApplicationContext start(Path file, Variant variant) {
+        List<String> properties = new ArrayList<>(List.of(
+                "spring.datasource.url=jdbc:sqlite:" + file,
+                "logging.level.root=WARN",
+                "spring.main.register-shutdown-hook=false",
+                // For the variants without the starter: WAL, NORMAL and a 5 s busy timeout, as services set them.
+                "spring.datasource.hikari.data-source-properties.journal_mode=WAL",
+                "spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
+                "spring.datasource.hikari.data-source-properties.busy_timeout=5000"));
+        properties.addAll(variant.properties());
+        return new SpringApplicationBuilder(BenchmarkApplication.class)
+                .web(WebApplicationType.NONE)
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
+                .properties(properties.toArray(String[]::new))
+                .run();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    @FunctionalInterface
+    interface Operation {
+
+        void run(int worker, int seq);
+    }
+}
