@@ -85,10 +85,12 @@ public class JobRepository {
     }
 
     /**
-     * The job with the given id, with its transcript if it has one.
+     * The job with the given id, with its transcript if it has one. Read-only, so it runs on the starter's
+     * read pool and never waits for a writer.
      * @param id the job's id
      * @return the job, or empty if there is none with this id
      */
+    @Transactional(readOnly = true)
     public Optional<Job> findById(long id) {
         return this.jdbc.sql("""
                         SELECT j.id, j.episode_url, j.status, j.attempts, j.worker, j.error, j.created_at, j.updated_at,
@@ -101,6 +103,7 @@ public class JobRepository {
      * How many jobs there are in each status.
      * @return a count for every status, zero included
      */
+    @Transactional(readOnly = true)
     public Map<JobStatus, Long> countByStatus() {
         Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
         for (JobStatus status : JobStatus.values()) {
@@ -115,10 +118,11 @@ public class JobRepository {
     /**
      * Move the oldest queued job to running, owned by the given worker.
      *
-     * <p>It reads, then writes, in a deferred transaction, as most code does. When several workers read
-     * the same oldest job, the first to commit wins; SQLite fails the others' write at once with
-     * {@code SQLITE_BUSY_SNAPSHOT}, since their snapshot is stale, and {@code @DbRetry} runs their whole
-     * transaction again, when they read the next job.
+     * <p>It reads, then writes, as most code does. With the starter's single writer (the default) the
+     * transaction waits for the write turn and begins with {@code BEGIN IMMEDIATE}, so no other worker can
+     * claim the same job meanwhile. Without it, several workers would read the same oldest job, SQLite would
+     * fail all but the first writer at once with {@code SQLITE_BUSY_SNAPSHOT}, and {@code @DbRetry} would run
+     * their whole transaction again; it stays for locks held by other processes.
      * @param worker the claiming worker's name
      * @return the claimed job, or empty when none is queued
      */
