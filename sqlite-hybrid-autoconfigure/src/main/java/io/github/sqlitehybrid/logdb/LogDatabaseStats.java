@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the log database has done since it was created. Counts are of lines; {@code logged + pending +
- * dropped + failed} is every line that reached the log database's appender at or above its minimum level.
+ * dropped + failed} is every line that reached the log database's appender at or above its minimum level
+ * (lines logged on the writer thread itself are left out, so that they cannot feed their own queue).
  *
  * @param path absolute path of the database file, or {@code null} for an in-memory database
  * @param logged lines written to the database

@@ -366,6 +366,18 @@ class LogDatabaseTests {
     }
 
     @Test
+    void aPathThatIsADirectoryFailsNamingThePath() throws Exception {
+        String path = Files.createDirectory(this.dir.resolve("logs.db")).toString();
+        LogDatabaseProperties properties = new LogDatabaseProperties();
+        properties.setPath(path);
+
+        assertThatExceptionOfType(InvalidSqliteHybridPropertyException.class)
+                .isThrownBy(() -> open(properties))
+                .withMessageContaining(path)
+                .withMessageContaining("cannot open it for writing");
+    }
+
+    @Test
     void aReadOnlyDirectoryFailsNamingThePath() throws Exception {
         Path readOnly = Files.createDirectory(this.dir.resolve("read-only"));
         Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
