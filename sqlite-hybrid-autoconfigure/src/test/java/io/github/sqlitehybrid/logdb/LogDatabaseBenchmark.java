@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.FileSystemUtils;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -94,6 +95,7 @@ public final class LogDatabaseBenchmark {
                 logged / rounds,
                 dropped / rounds,
                 rounds);
+        FileSystemUtils.deleteRecursively(dir);
     }
 
     private record Round(
