@@ -170,7 +170,7 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
 
     private boolean running;
 
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * Open (creating it if needed) the log database, attaching to the root logger when started.
