@@ -33,7 +33,14 @@ class ConfigurationMetadataTests {
             "sqlite.hybrid.retry.order",
             "sqlite.hybrid.writer.enabled",
             "sqlite.hybrid.writer.acquire-timeout",
-            "sqlite.hybrid.writer.long-transaction-threshold");
+            "sqlite.hybrid.writer.long-transaction-threshold",
+            "sqlite.hybrid.log-database.enabled",
+            "sqlite.hybrid.log-database.path",
+            "sqlite.hybrid.log-database.min-level",
+            "sqlite.hybrid.log-database.queue-capacity",
+            "sqlite.hybrid.log-database.max-batch-size",
+            "sqlite.hybrid.log-database.flush-interval",
+            "sqlite.hybrid.log-database.retention");
 
     @Test
     void documentsEveryProperty() throws IOException {
@@ -54,7 +61,8 @@ class ConfigurationMetadataTests {
                 .contains(
                         "sqlite.hybrid.pragmas.journal-mode",
                         "sqlite.hybrid.pragmas.synchronous",
-                        "sqlite.hybrid.pragmas.temp-store");
+                        "sqlite.hybrid.pragmas.temp-store",
+                        "sqlite.hybrid.log-database.min-level");
         List<String> journalModes = read("$.hints[?(@.name == 'sqlite.hybrid.pragmas.journal-mode')].values[*].value");
         assertThat(journalModes).containsExactlyInAnyOrder("wal", "delete", "truncate", "persist", "memory", "off");
     }

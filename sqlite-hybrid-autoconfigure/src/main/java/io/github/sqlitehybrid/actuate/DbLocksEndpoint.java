@@ -1,5 +1,7 @@
 package io.github.sqlitehybrid.actuate;
 
+import io.github.sqlitehybrid.logdb.LogDatabase;
+import io.github.sqlitehybrid.logdb.LogDatabaseStats;
 import io.github.sqlitehybrid.pragma.SqliteDatabaseInspector;
 import io.github.sqlitehybrid.pragma.SqliteDatabaseInspector.DatabaseState;
 import io.github.sqlitehybrid.retry.LockStatistics;
@@ -18,7 +20,9 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * <p>The answer holds a {@code retry} section (calls, lock errors, retries, recoveries, failures, failure
  * rate, backoff waits, the last lock event, lock errors per minute over the last five minutes, and the
  * same per method under {@code methods}) and a {@code database} section (product, file path, journal mode,
- * the PRAGMAs read back from a live connection, WAL file size in bytes).
+ * the PRAGMAs read back from a live connection, WAL file size in bytes). With a {@link LogDatabase}, a
+ * {@code logDatabase} section adds its figures (lines logged, pending, dropped and failed, last write, file
+ * sizes).
  */
 @Endpoint(id = "dblocks")
 public class DbLocksEndpoint {
@@ -27,14 +31,28 @@ public class DbLocksEndpoint {
 
     private final @Nullable SqliteDatabaseInspector inspector;
 
+    private final @Nullable LogDatabase logDatabase;
+
     /**
      * Create a new endpoint.
      * @param statistics figures of calls retried on lock errors
      * @param inspector reads the database's state, {@code null} when the application has no DataSource
      */
     public DbLocksEndpoint(LockStatistics statistics, @Nullable SqliteDatabaseInspector inspector) {
+        this(statistics, inspector, null);
+    }
+
+    /**
+     * Create a new endpoint that also reports on the log database.
+     * @param statistics figures of calls retried on lock errors
+     * @param inspector reads the database's state, {@code null} when the application has no DataSource
+     * @param logDatabase the log database, {@code null} when it is not enabled
+     */
+    public DbLocksEndpoint(
+            LockStatistics statistics, @Nullable SqliteDatabaseInspector inspector, @Nullable LogDatabase logDatabase) {
         this.statistics = statistics;
         this.inspector = inspector;
+        this.logDatabase = logDatabase;
     }
 
     /**
@@ -52,7 +70,26 @@ public class DbLocksEndpoint {
         if (this.inspector != null) {
             report.put("database", database(this.inspector));
         }
+        if (this.logDatabase != null) {
+            report.put("logDatabase", logDatabase(this.logDatabase.stats()));
+        }
         return report;
+    }
+
+    private static Map<String, Object> logDatabase(LogDatabaseStats stats) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("path", stats.path());
+        section.put("logged", stats.logged());
+        section.put("pending", stats.pending());
+        section.put("dropped", stats.dropped());
+        section.put("failed", stats.failed());
+        section.put("lastWrite", (stats.lastWrite() != null) ? stats.lastWrite().toString() : null);
+        section.put("fileSizeBytes", stats.fileSizeBytes());
+        section.put("walSizeBytes", stats.walSizeBytes());
+        if (stats.lastError() != null) {
+            section.put("lastError", stats.lastError());
+        }
+        return section;
     }
 
     private static Map<String, Object> describe(Snapshot snapshot) {

@@ -1,6 +1,7 @@
 package io.github.sqlitehybrid.actuate;
 
 import io.github.sqlitehybrid.ConditionalOnSqliteHybridEnabled;
+import io.github.sqlitehybrid.logdb.LogDatabase;
 import io.github.sqlitehybrid.pragma.SqliteDatabaseInspector;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
@@ -27,7 +28,10 @@ public final class DbLocksEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean(LockStatistics.class)
-    DbLocksEndpoint dbLocksEndpoint(LockStatistics statistics, ObjectProvider<SqliteDatabaseInspector> inspector) {
-        return new DbLocksEndpoint(statistics, inspector.getIfAvailable());
+    DbLocksEndpoint dbLocksEndpoint(
+            LockStatistics statistics,
+            ObjectProvider<SqliteDatabaseInspector> inspector,
+            ObjectProvider<LogDatabase> logDatabase) {
+        return new DbLocksEndpoint(statistics, inspector.getIfAvailable(), logDatabase.getIfAvailable());
     }
 }

@@ -2,14 +2,18 @@ package io.github.sqlitehybrid.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.sqlitehybrid.logdb.LogDatabase;
+import io.github.sqlitehybrid.logdb.LogDatabaseAutoConfiguration;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryTemplate;
 import io.github.sqlitehybrid.retry.LockStatistics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -94,6 +98,45 @@ class DbLocksEndpointAutoConfigurationTests {
                     .containsEntry("synchronous", 1)
                     .containsKeys("cache_size", "mmap_size", "wal_autocheckpoint");
         });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void reportsTheLogDatabaseWhenItIsEnabled() {
+        withDatabase()
+                .withConfiguration(AutoConfigurations.of(LogDatabaseAutoConfiguration.class))
+                .withPropertyValues(
+                        "sqlite.hybrid.log-database.enabled=true",
+                        "sqlite.hybrid.log-database.path=" + this.dir.resolve("logs.db"))
+                .run((context) -> {
+                    LogDatabase logDatabase = context.getBean(LogDatabase.class);
+                    LoggerFactory.getLogger(DbLocksEndpointAutoConfigurationTests.class)
+                            .warn("counted in the logDatabase section");
+                    assertThat(logDatabase.flush(Duration.ofSeconds(10))).isTrue();
+                    Map<String, Object> report =
+                            context.getBean(DbLocksEndpoint.class).dblocks();
+
+                    assertThat(report).containsKeys("retry", "database", "logDatabase");
+                    assertThat((Map<String, Object>) report.get("logDatabase"))
+                            .containsEntry("path", this.dir.resolve("logs.db").toString())
+                            .containsEntry("pending", 0L)
+                            .containsEntry("dropped", 0L)
+                            .containsEntry("failed", 0L)
+                            .containsKeys("logged", "lastWrite", "fileSizeBytes", "walSizeBytes")
+                            .doesNotContainKey("lastError")
+                            .hasEntrySatisfying(
+                                    "logged",
+                                    (logged) -> assertThat((Long) logged).isPositive());
+                });
+    }
+
+    @Test
+    void hasNoLogDatabaseSectionWhenItIsOff() {
+        withDatabase()
+                .withConfiguration(AutoConfigurations.of(LogDatabaseAutoConfiguration.class))
+                .run((context) -> assertThat(
+                                context.getBean(DbLocksEndpoint.class).dblocks())
+                        .doesNotContainKey("logDatabase"));
     }
 
     @Test
