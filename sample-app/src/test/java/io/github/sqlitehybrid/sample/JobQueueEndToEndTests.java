@@ -58,6 +58,9 @@ class JobQueueEndToEndTests {
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", () -> "jdbc:sqlite:" + dataDirectory.resolve("sample.db"));
+        registry.add(
+                "sqlite.hybrid.log-database.path",
+                () -> dataDirectory.resolve("sample-logs.db").toString());
     }
 
     @LocalServerPort
@@ -107,6 +110,12 @@ class JobQueueEndToEndTests {
         assertThat(number(object(methods, "JobRepository.complete"), "failures"))
                 .isZero();
         assertThat(number(object(methods, "JobRepository.fail"), "failures")).isZero();
+
+        // The service's own log lines went to the log database, not to the main file.
+        Map<String, Object> logDatabase = object(dblocks, "logDatabase");
+        assertThat(number(logDatabase, "logged")).isPositive();
+        assertThat(number(logDatabase, "dropped")).isZero();
+        assertThat((String) logDatabase.get("path")).endsWith("sample-logs.db");
 
         Map<String, Object> health =
                 http.get().uri("/actuator/health").retrieve().body(JSON_OBJECT);

@@ -32,6 +32,9 @@ class JobWorkersLifecycleTests {
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", () -> "jdbc:sqlite:" + dataDirectory.resolve("sample.db"));
+        registry.add(
+                "sqlite.hybrid.log-database.path",
+                () -> dataDirectory.resolve("sample-logs.db").toString());
     }
 
     @Autowired
