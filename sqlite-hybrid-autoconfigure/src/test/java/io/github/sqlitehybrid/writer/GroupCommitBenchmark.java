@@ -1,10 +1,13 @@
 package io.github.sqlitehybrid.writer;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.github.sqlitehybrid.pragma.PragmaApplyingDataSource;
 import io.github.sqlitehybrid.pragma.PragmaProperties;
 import io.github.sqlitehybrid.pragma.SqlitePragmas;
 import io.github.sqlitehybrid.retry.SqliteLockErrorClassifier;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,10 +18,13 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteDataSource;
@@ -29,13 +35,16 @@ import org.sqlite.SQLiteDataSource;
  *
  * <pre>
  * ./mvnw -q -pl sqlite-hybrid-autoconfigure test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=io.github.sqlitehybrid.writer.GroupCommitBenchmark [-Dexec.args=20000]
+ *     -Dexec.mainClass=io.github.sqlitehybrid.writer.GroupCommitBenchmark [-Dexec.args="40000 3"]
  * </pre>
  *
- * <p>Every configuration gets a fresh database file with the starter's default PRAGMAs (WAL, synchronous
- * NORMAL). Each prints ops/s, errors, p50/p99/max latency per call, and throughput as a ratio to the serial
- * thread of the same run. "no stmt cache" is the writer with {@code statement-cache-size=0}, to show what
- * reusing prepared statements is worth.
+ * <p>Arguments: operations per configuration (default 40,000) and rounds (default 3). Every configuration
+ * runs once per round, rounds interleaved so that each meets the same background load, each time on a fresh
+ * database file with the starter's default PRAGMAs (WAL, synchronous NORMAL). The table shows the median
+ * round's ops/s and its ratio to the serial thread's median, errors summed, latency percentiles over all
+ * rounds, and CPU time per operation: the whole process's, and the writing thread's alone (the serial
+ * thread, or the group commit writer), which are steadier than throughput on a shared machine. "no stmt
+ * cache" is the writer with {@code statement-cache-size=0}, to show what reusing prepared statements is worth.
  */
 public final class GroupCommitBenchmark {
 
@@ -47,6 +56,10 @@ public final class GroupCommitBenchmark {
 
     private final List<Result> results = new ArrayList<>();
 
+    private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private final ThreadMXBean threadCpu = ManagementFactory.getThreadMXBean();
+
     private GroupCommitBenchmark(int operations, Path dir) {
         this.operations = operations;
         this.dir = dir;
@@ -54,19 +67,22 @@ public final class GroupCommitBenchmark {
 
     /**
      * Run the benchmark.
-     * @param args optionally, the number of operations per configuration (default 20,000)
+     * @param args optionally, operations per configuration (default 40,000) and rounds (default 3)
      * @throws Exception if the benchmark fails
      */
     public static void main(String[] args) throws Exception {
-        int operations = (args.length > 0) ? Integer.parseInt(args[0]) : 20_000;
+        int operations = (args.length > 0) ? Integer.parseInt(args[0]) : 40_000;
+        int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
         Path dir = Files.createTempDirectory("group-commit-benchmark");
         try {
             GroupCommitBenchmark benchmark = new GroupCommitBenchmark(operations, dir);
             benchmark.warmUp();
-            for (Workload workload : Workload.values()) {
-                benchmark.run(workload);
+            for (int round = 0; round < rounds; round++) {
+                for (Workload workload : Workload.values()) {
+                    benchmark.run(workload);
+                }
             }
-            benchmark.print();
+            benchmark.print(rounds);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(GroupCommitBenchmark::deleteQuietly);
@@ -99,12 +115,18 @@ public final class GroupCommitBenchmark {
         int errors = 0;
         long started;
         long elapsed;
+        long cpuStarted;
+        long cpuUsed;
+        long threadCpuStarted;
+        long threadCpuUsed;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement insert = connection.prepareStatement(Workload.INSERT_SQL);
                 PreparedStatement begin = connection.prepareStatement("BEGIN IMMEDIATE");
                 PreparedStatement commit = connection.prepareStatement("COMMIT");
                 PreparedStatement select = connection.prepareStatement(Workload.SELECT_SQL);
                 PreparedStatement update = connection.prepareStatement(Workload.UPDATE_SQL)) {
+            cpuStarted = this.os.getProcessCpuTime();
+            threadCpuStarted = this.threadCpu.getCurrentThreadCpuTime();
             started = System.nanoTime();
             for (int i = 0; i < this.operations; i++) {
                 long t0 = System.nanoTime();
@@ -131,9 +153,12 @@ public final class GroupCommitBenchmark {
                 latencies[i] = System.nanoTime() - t0;
             }
             elapsed = System.nanoTime() - started;
+            threadCpuUsed = this.threadCpu.getCurrentThreadCpuTime() - threadCpuStarted;
+            cpuUsed = this.os.getProcessCpuTime() - cpuStarted;
         }
         check(dataSource, workload, this.operations - errors);
-        return new Result(workload, "serial thread", 1, this.operations, errors, elapsed, latencies);
+        return new Result(
+                workload, "serial thread", 1, this.operations, errors, elapsed, latencies, cpuUsed, threadCpuUsed);
     }
 
     /** Threads calling {@link GroupCommitWriter#execute} with one operation per unit. */
@@ -144,6 +169,8 @@ public final class GroupCommitBenchmark {
         long[] latencies = new long[this.operations];
         AtomicInteger errors = new AtomicInteger();
         long elapsed;
+        long cpuUsed;
+        long writerCpuUsed;
         try (GroupCommitWriter writer =
                 new GroupCommitWriter(dataSource, properties, new SqliteLockErrorClassifier(), List.of())) {
             writer.execute((jdbc) -> jdbc.queryForObject("SELECT 1", Integer.class)); // opens the connection
@@ -175,16 +202,29 @@ public final class GroupCommitBenchmark {
                 caller.start();
                 callers.add(caller);
             }
+            Thread writerThread = writerThread();
+            long writerCpuStarted = this.threadCpu.getThreadCpuTime(writerThread.getId());
+            long cpuStarted = this.os.getProcessCpuTime();
             long started = System.nanoTime();
             start.countDown();
             for (Thread caller : callers) {
                 caller.join();
             }
             elapsed = System.nanoTime() - started;
+            cpuUsed = this.os.getProcessCpuTime() - cpuStarted;
+            writerCpuUsed = this.threadCpu.getThreadCpuTime(writerThread.getId()) - writerCpuStarted;
         }
         check(dataSource, workload, this.operations - errors.get());
         String mode = (statementCacheSize > 0) ? "group commit" : "group commit, no stmt cache";
-        return new Result(workload, mode, threads, this.operations, errors.get(), elapsed, latencies);
+        return new Result(
+                workload, mode, threads, this.operations, errors.get(), elapsed, latencies, cpuUsed, writerCpuUsed);
+    }
+
+    private static Thread writerThread() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter((thread) -> thread.getName().equals("sqlite-group-commit"))
+                .max(Comparator.comparingLong(Thread::getId)) // the newest: an earlier writer may be exiting
+                .orElseThrow();
     }
 
     private DataSource database(Workload workload) throws SQLException, IOException {
@@ -229,35 +269,70 @@ public final class GroupCommitBenchmark {
         }
     }
 
-    private void print() {
+    private void print(int rounds) {
         System.out.printf(
-                "%nGroup commit benchmark: %,d operations per configuration, %d CPUs, Java %s%n",
-                this.operations, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+                "%nGroup commit benchmark: %,d operations per configuration, %d rounds (median shown), %d CPUs,"
+                        + " Java %s%n",
+                this.operations,
+                rounds,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
         System.out.printf(
-                "%-8s %-28s %7s %10s %7s %8s %8s %8s %9s%n",
-                "workload", "mode", "threads", "ops/s", "errors", "p50 ms", "p99 ms", "max ms", "x serial");
+                "%-8s %-28s %7s %10s %7s %8s %8s %8s %9s %8s %8s%n",
+                "workload",
+                "mode",
+                "threads",
+                "ops/s",
+                "errors",
+                "p50 ms",
+                "p99 ms",
+                "max ms",
+                "x serial",
+                "cpu us",
+                "writer us");
+        Map<String, List<Result>> byConfiguration = new LinkedHashMap<>();
+        for (Result result : this.results) {
+            byConfiguration
+                    .computeIfAbsent(result.key(), (key) -> new ArrayList<>())
+                    .add(result);
+        }
         for (Workload workload : Workload.values()) {
-            double serial = this.results.stream()
-                    .filter((result) -> result.workload == workload && result.threads == 1)
-                    .findFirst()
-                    .orElseThrow()
-                    .opsPerSecond();
-            for (Result result : this.results) {
-                if (result.workload == workload) {
-                    System.out.printf(
-                            "%-8s %-28s %7d %,10.0f %7d %8.3f %8.3f %8.3f %8.2fx%n",
-                            workload.name().toLowerCase(Locale.ROOT),
-                            result.mode,
-                            result.threads,
-                            result.opsPerSecond(),
-                            result.errors,
-                            result.percentile(0.50),
-                            result.percentile(0.99),
-                            result.percentile(1.0),
-                            result.opsPerSecond() / serial);
+            double serial = median(byConfiguration.get(workload + "/serial thread/1"), Result::opsPerSecond);
+            for (List<Result> runs : byConfiguration.values()) {
+                Result first = runs.get(0);
+                if (first.workload != workload) {
+                    continue;
                 }
+                long[] latencies = runs.stream()
+                        .flatMapToLong((run) -> Arrays.stream(run.latencies))
+                        .sorted()
+                        .toArray();
+                double opsPerSecond = median(runs, Result::opsPerSecond);
+                System.out.printf(
+                        "%-8s %-28s %7d %,10.0f %7d %8.3f %8.3f %8.3f %8.2fx %8.1f %8.1f%n",
+                        workload.name().toLowerCase(Locale.ROOT),
+                        first.mode,
+                        first.threads,
+                        opsPerSecond,
+                        runs.stream().mapToInt((run) -> run.errors).sum(),
+                        percentile(latencies, 0.50),
+                        percentile(latencies, 0.99),
+                        percentile(latencies, 1.0),
+                        opsPerSecond / serial,
+                        median(runs, Result::cpuMicrosPerOperation),
+                        median(runs, Result::writerMicrosPerOperation));
             }
         }
+    }
+
+    private static double median(List<Result> runs, ToDoubleFunction<Result> value) {
+        double[] values = runs.stream().mapToDouble(value).sorted().toArray();
+        return values[values.length / 2];
+    }
+
+    private static double percentile(long[] sorted, double fraction) {
+        int index = (int) Math.ceil(fraction * sorted.length) - 1;
+        return sorted[Math.max(0, index)] / 1e6;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -301,7 +376,11 @@ public final class GroupCommitBenchmark {
 
         final long elapsedNanos;
 
-        final long[] sortedLatencies;
+        final long[] latencies;
+
+        final long cpuNanos;
+
+        final long writerCpuNanos;
 
         Result(
                 Workload workload,
@@ -310,24 +389,34 @@ public final class GroupCommitBenchmark {
                 int operations,
                 int errors,
                 long elapsedNanos,
-                long[] latencies) {
+                long[] latencies,
+                long cpuNanos,
+                long writerCpuNanos) {
             this.workload = workload;
             this.mode = mode;
             this.threads = threads;
             this.operations = operations;
             this.errors = errors;
             this.elapsedNanos = elapsedNanos;
-            this.sortedLatencies = latencies.clone();
-            Arrays.sort(this.sortedLatencies);
+            this.latencies = latencies;
+            this.cpuNanos = cpuNanos;
+            this.writerCpuNanos = writerCpuNanos;
+        }
+
+        String key() {
+            return this.workload + "/" + this.mode + "/" + this.threads;
         }
 
         double opsPerSecond() {
             return this.operations / (this.elapsedNanos / 1e9);
         }
 
-        double percentile(double fraction) {
-            int index = (int) Math.ceil(fraction * this.sortedLatencies.length) - 1;
-            return this.sortedLatencies[Math.max(0, index)] / 1e6;
+        double cpuMicrosPerOperation() {
+            return this.cpuNanos / 1e3 / this.operations;
+        }
+
+        double writerMicrosPerOperation() {
+            return this.writerCpuNanos / 1e3 / this.operations;
         }
     }
 }
