@@ -486,6 +486,8 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
 
         private final SQLiteConnection sqlite;
 
+        private final boolean generatedKeys;
+
         private final StatementCachingConnection unitConnection;
 
         private final JdbcTemplate jdbc;
@@ -523,13 +525,18 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
                 throw ex;
             }
             this.sqlite = sqlite;
-            this.unitConnection = new StatementCachingConnection(sqlite, GroupCommitWriter.this.statementCacheSize);
-            this.jdbc = new JdbcTemplate(new BoundConnectionDataSource(this.unitConnection.connection()));
+            // Both flags are set back before the connection returns to the pool.
+            this.generatedKeys = sqlite.getConnectionConfig().isGetGeneratedKeys();
+            // Off, unless a statement asks for them: see StatementCachingConnection.
+            sqlite.getConnectionConfig().setGetGeneratedKeys(false);
             // In auto-commit mode sqlite-jdbc follows every statement with a BEGIN/COMMIT probe, which inside the
             // writer's own transaction only fails, at a cost of about a microsecond each. Clearing the driver's
             // flag (no SQL is run) skips the probe; SQLite itself stays in auto-commit between groups, so no lock
-            // is held. The flag is set back before the connection returns to the pool.
+            // is held.
             sqlite.getConnectionConfig().setAutoCommit(false);
+            this.unitConnection = new StatementCachingConnection(
+                    sqlite, GroupCommitWriter.this.statementCacheSize, this.generatedKeys);
+            this.jdbc = new JdbcTemplate(new BoundConnectionDataSource(this.unitConnection.connection()));
             this.thread = new Thread(this, "sqlite-group-commit");
             // Daemon: an application that never closes its context must still be able to exit.
             this.thread.setDaemon(true);
@@ -778,8 +785,9 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
         private void shutDown() {
             // Nothing should be open here; if a bug left a transaction, it must not reach the pool.
             rollbackQuietly();
-            this.sqlite.getConnectionConfig().setAutoCommit(true);
             this.unitConnection.closeAll();
+            this.sqlite.getConnectionConfig().setAutoCommit(true);
+            this.sqlite.getConnectionConfig().setGetGeneratedKeys(this.generatedKeys);
             closeControlStatements();
             closeQuietly(this.handle);
             List<Runnable> callbacks;

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -44,7 +45,8 @@ import org.sqlite.SQLiteDataSource;
  * round's ops/s and its ratio to the serial thread's median, errors summed, latency percentiles over all
  * rounds, and CPU time per operation: the whole process's, and the writing thread's alone (the serial
  * thread, or the group commit writer), which are steadier than throughput on a shared machine. "no stmt
- * cache" is the writer with {@code statement-cache-size=0}, to show what reusing prepared statements is worth.
+ * cache" is the writer with {@code statement-cache-size=0}, to show what reusing prepared statements is worth;
+ * "no gen. keys" is the serial thread with sqlite-jdbc's generated keys off, as the writer runs by default.
  */
 public final class GroupCommitBenchmark {
 
@@ -95,21 +97,26 @@ public final class GroupCommitBenchmark {
     private void warmUp() throws Exception {
         GroupCommitBenchmark warmUp = new GroupCommitBenchmark(Math.min(this.operations, 5_000), this.dir);
         for (Workload workload : Workload.values()) {
-            warmUp.serial(workload);
+            warmUp.serial(workload, true);
             warmUp.groupCommit(workload, 16, 64);
         }
     }
 
     private void run(Workload workload) throws Exception {
-        this.results.add(serial(workload));
+        this.results.add(serial(workload, true));
+        this.results.add(serial(workload, false));
         for (int threads : THREADS) {
             this.results.add(groupCommit(workload, threads, 64));
         }
         this.results.add(groupCommit(workload, 64, 0));
     }
 
-    /** One thread, one transaction per operation, prepared statements reused. */
-    private Result serial(Workload workload) throws Exception {
+    /**
+     * One thread, one transaction per operation, prepared statements reused.
+     * @param generatedKeys sqlite-jdbc's default; off, it no longer matches every statement against a regular
+     *     expression nor follows each INSERT with a {@code SELECT last_insert_rowid()} (the writer turns it off)
+     */
+    private Result serial(Workload workload, boolean generatedKeys) throws Exception {
         DataSource dataSource = database(workload);
         long[] latencies = new long[this.operations];
         int errors = 0;
@@ -125,6 +132,7 @@ public final class GroupCommitBenchmark {
                 PreparedStatement commit = connection.prepareStatement("COMMIT");
                 PreparedStatement select = connection.prepareStatement(Workload.SELECT_SQL);
                 PreparedStatement update = connection.prepareStatement(Workload.UPDATE_SQL)) {
+            connection.unwrap(SQLiteConnection.class).getConnectionConfig().setGetGeneratedKeys(generatedKeys);
             cpuStarted = this.os.getProcessCpuTime();
             threadCpuStarted = this.threadCpu.getCurrentThreadCpuTime();
             started = System.nanoTime();
@@ -157,8 +165,8 @@ public final class GroupCommitBenchmark {
             cpuUsed = this.os.getProcessCpuTime() - cpuStarted;
         }
         check(dataSource, workload, this.operations - errors);
-        return new Result(
-                workload, "serial thread", 1, this.operations, errors, elapsed, latencies, cpuUsed, threadCpuUsed);
+        String mode = generatedKeys ? "serial thread" : "serial thread, no gen. keys";
+        return new Result(workload, mode, 1, this.operations, errors, elapsed, latencies, cpuUsed, threadCpuUsed);
     }
 
     /** Threads calling {@link GroupCommitWriter#execute} with one operation per unit. */

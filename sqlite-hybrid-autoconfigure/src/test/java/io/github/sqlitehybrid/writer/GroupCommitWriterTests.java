@@ -40,7 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -289,7 +292,13 @@ class GroupCommitWriterTests {
             assertThat(writer.isRunning()).isFalse();
             // The writer gave its connection back: the pool of one can lend it again.
             try (Connection connection = pool.getConnection()) {
+                // ...as the writer found it.
                 assertThat(connection.getAutoCommit()).isTrue();
+                assertThat(connection
+                                .unwrap(SQLiteConnection.class)
+                                .getConnectionConfig()
+                                .isGetGeneratedKeys())
+                        .isTrue();
                 connection.createStatement().executeUpdate("INSERT INTO items (name) VALUES ('pool')");
                 // ...in auto-commit mode for real: another connection sees the row at once.
                 assertThat(names()).contains("pool");
@@ -405,6 +414,26 @@ class GroupCommitWriterTests {
         assertThat(second.get(0)).isSameAs(first);
         assertThat(second.get(1)).isNotSameAs(first);
         assertThat(second.get(2)).isEqualTo(true);
+    }
+
+    @Test
+    void unitThatAsksForGeneratedKeysGetsThem() {
+        GroupCommitWriter writer = writer(new GroupCommitProperties());
+        writer.execute(insert("first"));
+        KeyHolder keys = new GeneratedKeyHolder();
+        writer.execute((jdbc) -> jdbc.update(
+                (connection) -> {
+                    PreparedStatement statement = connection.prepareStatement(
+                            "INSERT INTO items (name) VALUES (?)", Statement.RETURN_GENERATED_KEYS);
+                    statement.setString(1, "second");
+                    return statement;
+                },
+                keys));
+        assertThat(keys.getKey()).isNotNull().extracting(Number::longValue).isEqualTo(2L);
+        // Off again for the units that do not ask: sqlite-jdbc's key lookup costs every INSERT a query.
+        boolean keysOn = writer.execute((jdbc) -> jdbc.execute((ConnectionCallback<Boolean>) (connection) ->
+                connection.unwrap(SQLiteConnection.class).getConnectionConfig().isGetGeneratedKeys()));
+        assertThat(keysOn).isFalse();
     }
 
     @Test
