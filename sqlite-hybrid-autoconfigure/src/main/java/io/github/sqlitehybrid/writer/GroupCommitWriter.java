@@ -723,6 +723,10 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
             int units = succeeded.size() + failed.size();
             GroupCommitWriter.this.failedGroups.incrementAndGet();
             GroupCommitWriter.this.failedUnits.addAndGet(units);
+            if (GroupCommitWriter.this.lockErrorClassifier.isLockError(failure)) {
+                // Another process held the lock past busy_timeout at BEGIN IMMEDIATE or COMMIT.
+                GroupCommitWriter.this.lockErrorUnits.addAndGet(succeeded.size());
+            }
             recordGroupSize(units);
             notifyListeners((listener) -> listener.onGroupFailed(units, failure));
             logger.debug("Group commit of " + units + " units failed", failure);

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.sqlitehybrid.retry.DbRetryProperties;
+import io.github.sqlitehybrid.retry.DbRetrySettings;
+import io.github.sqlitehybrid.retry.DbRetryTemplate;
 import io.github.sqlitehybrid.retry.SqliteLockErrorClassifier;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -382,6 +385,35 @@ class GroupCommitWriterTests {
     }
 
     @Test
+    void lockHeldByAnotherProcessFailsTheGroupWithALockErrorThatDbRetryTemplateRetries() throws Exception {
+        GroupCommitWriter writer = writer(new GroupCommitProperties(), 100);
+        try (Connection other = DriverManager.getConnection(this.url)) {
+            other.createStatement().execute("BEGIN IMMEDIATE");
+            CompletableFuture<Integer> first = writer.submit(insert("first"));
+            CompletableFuture<Integer> second = writer.submit(insert("second"));
+            for (CompletableFuture<Integer> future : List.of(first, second)) {
+                Throwable failure = catchThrowable(() -> future.get(10, TimeUnit.SECONDS));
+                assertThat(new SqliteLockErrorClassifier().lockErrorCode(failure.getCause()))
+                        .isEqualTo("SQLITE_BUSY");
+            }
+            assertThat(writer.stats().lockErrorUnits()).isEqualTo(2);
+
+            DbRetryProperties retry = new DbRetryProperties();
+            retry.setMaxAttempts(20);
+            retry.setInitialDelay(Duration.ofMillis(20));
+            retry.setMaxDelay(Duration.ofMillis(50));
+            DbRetryTemplate template =
+                    new DbRetryTemplate(new SqliteLockErrorClassifier(), DbRetrySettings.from(retry), List.of());
+            Future<Integer> retried =
+                    this.executor.submit(() -> template.execute("insert", () -> writer.execute(insert("retried"))));
+            Thread.sleep(300);
+            other.createStatement().execute("COMMIT");
+            assertThat(retried.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThat(names()).containsExactly("retried");
+    }
+
+    @Test
     void executeFromInsideAUnitIsRefusedRatherThanWaitingForItself() {
         GroupCommitWriter writer = writer(new GroupCommitProperties());
         assertThatThrownBy(() -> writer.execute((jdbc) -> writer.execute(insert("nested"))))
@@ -465,10 +497,14 @@ class GroupCommitWriterTests {
     }
 
     private GroupCommitWriter writer(GroupCommitProperties properties) {
+        return writer(properties, 5_000);
+    }
+
+    private GroupCommitWriter writer(GroupCommitProperties properties, int busyTimeoutMillis) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        config.setBusyTimeout(5_000);
+        config.setBusyTimeout(busyTimeoutMillis);
         config.enforceForeignKeys(true);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl(this.url);
