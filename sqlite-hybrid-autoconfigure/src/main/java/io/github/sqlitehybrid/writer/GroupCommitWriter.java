@@ -395,7 +395,10 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
             if (!handle.getAutoCommit()) {
                 handle.setAutoCommit(true);
             }
-            return new Worker(handle, handle.unwrap(SQLiteConnection.class));
+            SqliteSingleWriterDataSource singleWriter = this.dataSource.isWrapperFor(SqliteSingleWriterDataSource.class)
+                    ? this.dataSource.unwrap(SqliteSingleWriterDataSource.class)
+                    : null;
+            return new Worker(handle, handle.unwrap(SQLiteConnection.class), singleWriter);
         } catch (SQLException ex) {
             closeQuietly(handle);
             throw new UncategorizedSQLException("Preparing the group commit writer's connection", null, ex);
@@ -494,6 +497,11 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
 
         private final List<PreparedStatement> controlStatements = new ArrayList<>();
 
+        /** The single writer's turn, taken around each group's transaction; {@code null} without it. */
+        private final @Nullable WriteTurn turn;
+
+        private final Duration turnTimeout;
+
         private final PreparedStatement begin;
 
         private final PreparedStatement commit;
@@ -511,8 +519,11 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
          * @param handle the connection as the DataSource gave it, closed to give it back
          * @param sqlite the physical connection behind it, which the writer works on
          */
-        Worker(Connection handle, SQLiteConnection sqlite) throws SQLException {
+        Worker(Connection handle, SQLiteConnection sqlite, @Nullable SqliteSingleWriterDataSource singleWriter)
+                throws SQLException {
             this.handle = handle;
+            this.turn = (singleWriter != null) ? singleWriter.getWriteTurn() : null;
+            this.turnTimeout = (singleWriter != null) ? singleWriter.getAcquireTimeout() : Duration.ZERO;
             try {
                 this.begin = prepareControl(sqlite, "BEGIN IMMEDIATE");
                 this.commit = prepareControl(sqlite, "COMMIT");
@@ -633,7 +644,6 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
          * @return the index of the first unit not run: the group's size, unless the transaction broke early
          */
         private int runTransaction(List<PendingUnit<?>> group, int from) {
-            JdbcTemplate jdbc = this.jdbc;
             List<PendingUnit<?>> succeeded = new ArrayList<>(group.size() - from);
             List<PendingUnit<?>> failed = new ArrayList<>();
             int size = group.size();
@@ -645,6 +655,32 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
                 return size;
             }
             GroupCommitWriter.this.groups.incrementAndGet();
+            WriteTurn.Holder turnHeld;
+            try {
+                // With the single writer, the group waits its turn like any write transaction of the application.
+                turnHeld = (this.turn != null) ? this.turn.acquire("group commit", this.turnTimeout) : null;
+            } catch (SQLException ex) {
+                failGroup(
+                        group.subList(next, size),
+                        List.of(),
+                        translate("Waiting for the write turn", "BEGIN IMMEDIATE", ex));
+                return size;
+            }
+            try {
+                return runUnits(group, next, succeeded, failed);
+            } finally {
+                if (turnHeld != null) {
+                    this.turn.release(turnHeld);
+                }
+            }
+        }
+
+        /** BEGIN IMMEDIATE, each unit in its savepoint, COMMIT; returns as {@link #runTransaction}. */
+        private int runUnits(
+                List<PendingUnit<?>> group, int first, List<PendingUnit<?>> succeeded, List<PendingUnit<?>> failed) {
+            JdbcTemplate jdbc = this.jdbc;
+            int size = group.size();
+            int next = first;
             try {
                 this.begin.executeUpdate();
             } catch (SQLException ex) {

@@ -31,6 +31,8 @@ public final class SqliteSingleWriterDataSource extends LazyConnectionDataSource
 
     private final WriteTurn turn;
 
+    private final Duration acquireTimeout;
+
     /**
      * Create the DataSource.
      * @param writePool the application's pool, used for writes and for reads outside transactions
@@ -43,6 +45,7 @@ public final class SqliteSingleWriterDataSource extends LazyConnectionDataSource
         this.writePool = writePool;
         this.readPool = readPool;
         this.turn = turn;
+        this.acquireTimeout = acquireTimeout;
         // Known defaults, so that the proxy never opens a connection just to learn them.
         setDefaultAutoCommit(true);
         setDefaultTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
@@ -57,6 +60,14 @@ public final class SqliteSingleWriterDataSource extends LazyConnectionDataSource
      */
     public WriteTurn getWriteTurn() {
         return this.turn;
+    }
+
+    /**
+     * The longest wait for the write turn, for writers that take it themselves.
+     * @return the acquire timeout
+     */
+    public Duration getAcquireTimeout() {
+        return this.acquireTimeout;
     }
 
     /**
