@@ -1,6 +1,7 @@
 package io.github.sqlitehybrid.benchmarks;
 
 import io.github.sqlitehybrid.retry.DbRetryTemplate;
+import io.github.sqlitehybrid.writer.GroupCommitWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,6 +167,13 @@ final class ContentionBenchmark {
             case DB_RETRY -> {
                 DbRetryTemplate retry = context.getBean(DbRetryTemplate.class);
                 yield (worker, seq) -> retry.run(workload.name(), () -> once.run(worker, seq));
+            }
+            case GROUP_COMMIT -> {
+                GroupCommitWriter writer = context.getBean(GroupCommitWriter.class);
+                yield (worker, seq) -> writer.execute((unit) -> {
+                    workload.run(unit, worker, seq);
+                    return null;
+                });
             }
             default -> once;
         };

@@ -20,6 +20,9 @@ enum Variant {
     /** The starter as it comes: the single writer, no retry needed. */
     SINGLE_WRITER("single writer", true, List.of()),
 
+    /** The starter's group commit writer: callers hand it units, one thread commits them in groups. */
+    GROUP_COMMIT("group commit", true, List.of()),
+
     /** Every operation in one transaction on one thread: the ceiling. */
     BATCH("one batch transaction", false, List.of("sqlite.hybrid.enabled=false"));
 
