@@ -31,8 +31,12 @@ public final class SqliteHybridPropertyFailureAnalyzer implements FailureAnalyze
             if (cause instanceof BindException bind && bind.getName().toString().startsWith(PREFIX)) {
                 ConfigurationProperty property = bind.getProperty();
                 Object value = (property != null) ? property.getValue() : null;
+                // A setter's refusal is raised while binding the whole bean: the property names the value at fault.
+                String name = (property != null && property.getName().toString().startsWith(PREFIX))
+                        ? property.getName().toString()
+                        : bind.getName().toString();
                 Throwable reason = (bind.getCause() != null) ? rootCause(bind.getCause()) : bind;
-                return analysis(bind.getName().toString(), value, reason.getMessage(), allowedValues(bind));
+                return analysis(name, value, reason.getMessage(), allowedValues(bind));
             }
         }
         return null;
