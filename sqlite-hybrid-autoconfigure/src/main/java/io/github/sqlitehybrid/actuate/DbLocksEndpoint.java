@@ -1,5 +1,9 @@
 package io.github.sqlitehybrid.actuate;
 
+import io.github.sqlitehybrid.buffer.WriteBuffer;
+import io.github.sqlitehybrid.buffer.WriteBufferFlushException;
+import io.github.sqlitehybrid.buffer.WriteBufferStats;
+import io.github.sqlitehybrid.buffer.WriteBufferStats.DeadLetter;
 import io.github.sqlitehybrid.pragma.SqliteDatabaseInspector;
 import io.github.sqlitehybrid.pragma.SqliteDatabaseInspector.DatabaseState;
 import io.github.sqlitehybrid.retry.LockStatistics;
@@ -11,6 +15,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@code /actuator/dblocks}: what lock errors happened and what the database looks like now.
@@ -18,7 +23,10 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * <p>The answer holds a {@code retry} section (calls, lock errors, retries, recoveries, failures, failure
  * rate, backoff waits, the last lock event, lock errors per minute over the last five minutes, and the
  * same per method under {@code methods}) and a {@code database} section (product, file path, journal mode,
- * the PRAGMAs read back from a live connection, WAL file size in bytes).
+ * the PRAGMAs read back from a live connection, WAL file size in bytes). With a {@link WriteBuffer}, a
+ * {@code writeBuffer} section holds its {@link WriteBuffer#stats() figures}.
+ *
+ * <p>{@code POST /actuator/dblocks} flushes the write buffer at once and answers {@code {"flushed": N}}.
  */
 @Endpoint(id = "dblocks")
 public class DbLocksEndpoint {
@@ -27,14 +35,28 @@ public class DbLocksEndpoint {
 
     private final @Nullable SqliteDatabaseInspector inspector;
 
+    private final @Nullable WriteBuffer writeBuffer;
+
     /**
      * Create a new endpoint.
      * @param statistics figures of calls retried on lock errors
      * @param inspector reads the database's state, {@code null} when the application has no DataSource
      */
     public DbLocksEndpoint(LockStatistics statistics, @Nullable SqliteDatabaseInspector inspector) {
+        this(statistics, inspector, null);
+    }
+
+    /**
+     * Create a new endpoint.
+     * @param statistics figures of calls retried on lock errors
+     * @param inspector reads the database's state, {@code null} when the application has no DataSource
+     * @param writeBuffer the write buffer, {@code null} when the application has none
+     */
+    public DbLocksEndpoint(
+            LockStatistics statistics, @Nullable SqliteDatabaseInspector inspector, @Nullable WriteBuffer writeBuffer) {
         this.statistics = statistics;
         this.inspector = inspector;
+        this.writeBuffer = writeBuffer;
     }
 
     /**
@@ -52,7 +74,70 @@ public class DbLocksEndpoint {
         if (this.inspector != null) {
             report.put("database", database(this.inspector));
         }
+        if (this.writeBuffer != null) {
+            report.put("writeBuffer", writeBuffer(this.writeBuffer.stats()));
+        }
         return report;
+    }
+
+    /**
+     * Flush the write buffer now.
+     * @return {@code flushed}: the rows written; with {@code error} when a batch could not be written (its rows
+     *     stay pending), or {@code message} when the application has no write buffer
+     */
+    @WriteOperation
+    public Map<String, Object> flush() {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (this.writeBuffer == null) {
+            answer.put("flushed", 0);
+            answer.put(
+                    "message",
+                    "No write buffer: it needs a SQLite DataSource and sqlite.hybrid.write-buffer.enabled=true");
+            return answer;
+        }
+        try {
+            answer.put("flushed", this.writeBuffer.flush());
+        } catch (WriteBufferFlushException ex) {
+            answer.put("flushed", ex.getRowsWritten());
+            answer.put("error", ex.getMessage());
+        }
+        return answer;
+    }
+
+    private static Map<String, Object> writeBuffer(WriteBufferStats stats) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("pending", stats.pending());
+        section.put("pendingByTable", stats.pendingByTable());
+        section.put("buffered", stats.buffered());
+        section.put("coalesced", stats.coalesced());
+        section.put("flushed", stats.flushed());
+        section.put("failed", stats.failed());
+        section.put("flushes", stats.flushes());
+        section.put(
+                "lastFlushTime",
+                (stats.lastFlushTime() != null) ? stats.lastFlushTime().toString() : null);
+        section.put(
+                "lastFlushDurationMs",
+                (stats.lastFlushDuration() != null) ? stats.lastFlushDuration().toNanos() / 1e6 : null);
+        section.put("lastFlushError", stats.lastFlushError());
+        section.put("deadLetters", stats.deadLetters());
+        section.put(
+                "recentDeadLetters",
+                stats.recentDeadLetters().stream()
+                        .map(DbLocksEndpoint::deadLetter)
+                        .toList());
+        return section;
+    }
+
+    private static Map<String, Object> deadLetter(DeadLetter deadLetter) {
+        Map<String, Object> described = new LinkedHashMap<>();
+        described.put("time", deadLetter.time().toString());
+        described.put("table", deadLetter.table());
+        described.put("operation", deadLetter.operation());
+        described.put("key", deadLetter.key());
+        described.put("values", deadLetter.values());
+        described.put("error", deadLetter.error());
+        return described;
     }
 
     private static Map<String, Object> describe(Snapshot snapshot) {

@@ -1,6 +1,8 @@
 package io.github.sqlitehybrid.actuate;
 
 import io.github.sqlitehybrid.ConditionalOnSqliteHybridEnabled;
+import io.github.sqlitehybrid.buffer.WriteBuffer;
+import io.github.sqlitehybrid.buffer.WriteBufferAutoConfiguration;
 import io.github.sqlitehybrid.pragma.SqliteDatabaseInspector;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
@@ -18,7 +20,9 @@ import org.springframework.context.annotation.Bean;
  * Auto-configuration for the {@link DbLocksEndpoint dblocks endpoint}, present when it is enabled and
  * exposed.
  */
-@AutoConfiguration(after = {DbRetryAutoConfiguration.class, SqlitePragmaAutoConfiguration.class})
+@AutoConfiguration(
+        after = {DbRetryAutoConfiguration.class, SqlitePragmaAutoConfiguration.class, WriteBufferAutoConfiguration.class
+        })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnSqliteHybridEnabled
 @ConditionalOnAvailableEndpoint(DbLocksEndpoint.class)
@@ -27,7 +31,10 @@ public final class DbLocksEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean(LockStatistics.class)
-    DbLocksEndpoint dbLocksEndpoint(LockStatistics statistics, ObjectProvider<SqliteDatabaseInspector> inspector) {
-        return new DbLocksEndpoint(statistics, inspector.getIfAvailable());
+    DbLocksEndpoint dbLocksEndpoint(
+            LockStatistics statistics,
+            ObjectProvider<SqliteDatabaseInspector> inspector,
+            ObjectProvider<WriteBuffer> writeBuffer) {
+        return new DbLocksEndpoint(statistics, inspector.getIfAvailable(), writeBuffer.getIfAvailable());
     }
 }
