@@ -170,9 +170,11 @@ class WriteBufferFlushingTests {
 
     @Test
     void stopFlushesWhatIsPendingAndRefusesLaterWrites() {
+        long flushThreadsBefore = flushThreads();
         this.buffer = this.database.buffer();
         this.buffer.start();
         assertThat(this.buffer.isRunning()).isTrue();
+        assertThat(flushThreads()).isEqualTo(flushThreadsBefore + 1);
         for (int id = 0; id < 25; id++) {
             this.buffer.upsert("progress", row("job_id", id, "percent", id), "job_id");
         }
@@ -182,8 +184,13 @@ class WriteBufferFlushingTests {
         assertThatIllegalStateException()
                 .isThrownBy(() -> this.buffer.upsert("progress", row("job_id", 99, "percent", 1), "job_id"))
                 .withMessageContaining("stopped");
-        assertThat(Thread.getAllStackTraces().keySet())
-                .noneMatch((thread) -> thread.getName().equals(WriteBuffer.THREAD_NAME) && thread.isAlive());
+        await().atMost(Duration.ofSeconds(5)).until(() -> flushThreads() == flushThreadsBefore);
+    }
+
+    private static long flushThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter((thread) -> thread.getName().equals(WriteBuffer.THREAD_NAME) && thread.isAlive())
+                .count();
     }
 
     /** Hold SQLite's write lock from another connection, as another process would. */
