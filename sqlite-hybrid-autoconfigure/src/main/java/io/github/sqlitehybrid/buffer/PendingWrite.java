@@ -2,8 +2,10 @@ package io.github.sqlitehybrid.buffer;
 
 import io.github.sqlitehybrid.buffer.TableSchema.Column;
 import io.github.sqlitehybrid.buffer.TableSchema.KeyShape;
+import io.github.sqlitehybrid.buffer.TableSchema.SqlShape;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,19 +80,16 @@ abstract sealed class PendingWrite permits PendingWrite.Insert, PendingWrite.Key
 
         @Override
         void addSteps(List<Step> steps) {
-            List<Column> columns = new ArrayList<>();
-            List<@Nullable Object> parameters = new ArrayList<>();
-            for (Column column : this.table.columns()) {
-                if (this.values[column.index()] != UNSET) {
-                    columns.add(column);
-                    parameters.add(this.values[column.index()]);
-                }
-            }
+            BitSet columns = mask(this.values);
             if (columns.isEmpty()) {
                 steps.add(new Step("INSERT INTO " + this.table.quotedName() + " DEFAULT VALUES", new Object[0]));
                 return;
             }
-            steps.add(new Step(insertSql(this.table, columns).toString(), parameters.toArray()));
+            String sql = this.table.sql(
+                    new SqlShape("insert", null, columns, NONE), () -> insertSql(this.table, null, columns));
+            List<@Nullable Object> parameters = new ArrayList<>(columns.cardinality());
+            addValues(this.values, columns, parameters);
+            steps.add(new Step(sql, parameters.toArray()));
         }
 
         @Override
@@ -217,76 +216,85 @@ abstract sealed class PendingWrite permits PendingWrite.Insert, PendingWrite.Key
             if (this.deleteFirst) {
                 steps.add(new Step(this.key.deleteSql(), this.keyValues.clone()));
                 if (this.insertValues != null) {
-                    List<Column> columns = new ArrayList<>(this.key.columns());
-                    List<@Nullable Object> parameters = new ArrayList<>(List.of(keyParameters()));
-                    addSet(this.insertValues, columns, parameters);
-                    steps.add(new Step(insertSql(this.table, columns).toString(), parameters.toArray()));
+                    BitSet columns = mask(this.insertValues);
+                    String sql = this.table.sql(
+                            new SqlShape("insert", this.key, columns, NONE),
+                            () -> insertSql(this.table, this.key, columns));
+                    List<@Nullable Object> parameters = keyParameters(columns.cardinality());
+                    addValues(this.insertValues, columns, parameters);
+                    steps.add(new Step(sql, parameters.toArray()));
                 }
                 return;
             }
-            @Nullable Object[] set = (this.setValues != null) ? this.setValues : new Object[0];
+            @Nullable
+            Object[] set = (this.setValues != null)
+                    ? this.setValues
+                    : unset(this.table.columns().size());
             if (this.insertValues != null) {
                 steps.add(upsertStep(this.insertValues, set));
                 return;
             }
-            List<Column> columns = new ArrayList<>();
-            List<@Nullable Object> parameters = new ArrayList<>();
-            addSet(set, columns, parameters);
+            BitSet columns = mask(set);
             if (columns.isEmpty()) {
                 // An update that names only key columns changes nothing.
                 return;
             }
-            StringBuilder sql =
-                    new StringBuilder("UPDATE ").append(this.table.quotedName()).append(" SET ");
-            for (int i = 0; i < columns.size(); i++) {
-                sql.append((i > 0) ? ", " : "").append(columns.get(i).quoted()).append(" = ?");
-            }
-            sql.append(" WHERE ").append(this.key.whereClause());
-            parameters.addAll(List.of(keyParameters()));
-            steps.add(new Step(sql.toString(), parameters.toArray()));
+            String sql = this.table.sql(new SqlShape("update", this.key, columns, NONE), () -> updateSql(columns));
+            List<@Nullable Object> parameters = new ArrayList<>(columns.cardinality() + this.keyValues.length);
+            addValues(set, columns, parameters);
+            parameters.addAll(Arrays.asList(this.keyValues));
+            steps.add(new Step(sql, parameters.toArray()));
         }
 
         private Step upsertStep(@Nullable Object[] insert, @Nullable Object[] set) {
-            List<Column> columns = new ArrayList<>(this.key.columns());
-            List<@Nullable Object> parameters = new ArrayList<>(List.of(keyParameters()));
-            addSet(insert, columns, parameters);
-            StringBuilder sql =
-                    insertSql(this.table, columns).append(" ON CONFLICT ").append(this.key.conflictTarget());
-            StringBuilder assignments = new StringBuilder();
-            for (int i = 0; i < set.length; i++) {
-                if (set[i] == UNSET) {
-                    continue;
-                }
+            BitSet columns = mask(insert);
+            // Set by an update before the first upsert: applies to a present row only, so bound, not excluded.
+            BitSet bound = mask(set);
+            bound.andNot(columns);
+            String sql = this.table.sql(
+                    new SqlShape("upsert", this.key, columns, bound), () -> upsertSql(columns, mask(set), bound));
+            List<@Nullable Object> parameters = keyParameters(columns.cardinality() + bound.cardinality());
+            addValues(insert, columns, parameters);
+            addValues(set, bound, parameters);
+            return new Step(sql, parameters.toArray());
+        }
+
+        private String upsertSql(BitSet columns, BitSet set, BitSet bound) {
+            StringBuilder sql = new StringBuilder(insertSql(this.table, this.key, columns))
+                    .append(" ON CONFLICT ")
+                    .append(this.key.conflictTarget());
+            if (set.isEmpty()) {
+                return sql.append(" DO NOTHING").toString();
+            }
+            sql.append(" DO UPDATE SET ");
+            String separator = "";
+            for (int i = set.nextSetBit(0); i >= 0; i = set.nextSetBit(i + 1)) {
                 String quoted = this.table.columns().get(i).quoted();
-                assignments.append((assignments.length() > 0) ? ", " : "").append(quoted);
-                if (insert[i] != UNSET) {
-                    // Every call since the first upsert wrote both value sets alike: excluded holds this value.
-                    assignments.append(" = excluded.").append(quoted);
-                } else {
-                    // Set by an update before the first upsert: applies to a present row only.
-                    assignments.append(" = ?");
-                    parameters.add(set[i]);
-                }
+                sql.append(separator).append(quoted);
+                // Every call since the first upsert wrote both value sets alike: excluded holds the same value.
+                sql.append(bound.get(i) ? " = ?" : " = excluded." + quoted);
+                separator = ", ";
             }
-            if (assignments.length() == 0) {
-                sql.append(" DO NOTHING");
-            } else {
-                sql.append(" DO UPDATE SET ").append(assignments);
-            }
-            return new Step(sql.toString(), parameters.toArray());
+            return sql.toString();
         }
 
-        private void addSet(@Nullable Object[] values, List<Column> columns, List<@Nullable Object> parameters) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] != UNSET) {
-                    columns.add(this.table.columns().get(i));
-                    parameters.add(values[i]);
-                }
+        private String updateSql(BitSet columns) {
+            StringBuilder sql =
+                    new StringBuilder("UPDATE ").append(this.table.quotedName()).append(" SET ");
+            String separator = "";
+            for (int i = columns.nextSetBit(0); i >= 0; i = columns.nextSetBit(i + 1)) {
+                sql.append(separator)
+                        .append(this.table.columns().get(i).quoted())
+                        .append(" = ?");
+                separator = ", ";
             }
+            return sql.append(" WHERE ").append(this.key.whereClause()).toString();
         }
 
-        private Object[] keyParameters() {
-            return this.keyValues.clone();
+        private List<@Nullable Object> keyParameters(int more) {
+            List<@Nullable Object> parameters = new ArrayList<>(this.keyValues.length + more);
+            parameters.addAll(Arrays.asList(this.keyValues));
+            return parameters;
         }
 
         @Override
@@ -348,17 +356,48 @@ abstract sealed class PendingWrite permits PendingWrite.Insert, PendingWrite.Key
     /** What {@link Keyed#view} returns for a row that will be absent after the flush. */
     static final Object ABSENT = new Object();
 
-    static StringBuilder insertSql(TableSchema table, List<Column> columns) {
+    private static final BitSet NONE = new BitSet();
+
+    /** The columns a value array sets. */
+    static BitSet mask(@Nullable Object[] values) {
+        BitSet mask = new BitSet(values.length);
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != UNSET) {
+                mask.set(i);
+            }
+        }
+        return mask;
+    }
+
+    static void addValues(@Nullable Object[] values, BitSet columns, List<@Nullable Object> parameters) {
+        for (int i = columns.nextSetBit(0); i >= 0; i = columns.nextSetBit(i + 1)) {
+            parameters.add(values[i]);
+        }
+    }
+
+    /** {@code INSERT INTO t (key columns, then columns) VALUES (?, ...)}. */
+    static String insertSql(TableSchema table, @Nullable KeyShape key, BitSet columns) {
         StringBuilder sql =
                 new StringBuilder("INSERT INTO ").append(table.quotedName()).append(" (");
-        for (int i = 0; i < columns.size(); i++) {
-            sql.append((i > 0) ? ", " : "").append(columns.get(i).quoted());
+        String separator = "";
+        int count = 0;
+        if (key != null) {
+            for (Column column : key.columns()) {
+                sql.append(separator).append(column.quoted());
+                separator = ", ";
+                count++;
+            }
+        }
+        for (int i = columns.nextSetBit(0); i >= 0; i = columns.nextSetBit(i + 1)) {
+            sql.append(separator).append(table.columns().get(i).quoted());
+            separator = ", ";
+            count++;
         }
         sql.append(") VALUES (");
-        for (int i = 0; i < columns.size(); i++) {
+        for (int i = 0; i < count; i++) {
             sql.append((i > 0) ? ", ?" : "?");
         }
-        return sql.append(')');
+        return sql.append(')').toString();
     }
 
     /** Columns and values by the schema's column names, key columns first when a key is given. */

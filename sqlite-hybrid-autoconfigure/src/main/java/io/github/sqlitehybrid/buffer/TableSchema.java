@@ -9,11 +9,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * reach SQL later are the schema's own, quoted.
  */
 final class TableSchema {
+
+    private static final int MAX_STATEMENTS = 1024;
 
     private static final Pattern INTEGER_TEXT = Pattern.compile("\\s*[+-]?[0-9]+\\s*");
 
@@ -40,6 +44,9 @@ final class TableSchema {
     private final List<List<Column>> uniqueKeys;
 
     private final Map<List<String>, KeyShape> keyShapes = new ConcurrentHashMap<>();
+
+    /** Statements by shape, so a flush does not build the same SQL text for every row. */
+    private final Map<SqlShape, String> statements = new ConcurrentHashMap<>();
 
     private TableSchema(String name, List<Column> columns, List<List<Column>> uniqueKeys) {
         this.name = name;
@@ -79,8 +86,7 @@ final class TableSchema {
             statement.setString(1, name);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    Column column = new Column(
-                            rows.getString(1), columns.size(), Affinity.of(rows.getString(2)), Collation.BINARY);
+                    Column column = Column.of(rows.getString(1), columns.size(), Affinity.of(rows.getString(2)));
                     columns.add(column);
                     if (rows.getInt(3) > 0) {
                         primaryKey.add(new int[] {rows.getInt(3), column.index()});
@@ -221,6 +227,23 @@ final class TableSchema {
     }
 
     /**
+     * The statement of the given shape, built once.
+     * @param shape what the statement does, and to which columns
+     * @param build builds it on first use
+     * @return the SQL
+     */
+    String sql(SqlShape shape, Supplier<String> build) {
+        String sql = this.statements.get(shape);
+        if (sql == null) {
+            sql = build.get();
+            if (this.statements.size() < MAX_STATEMENTS) {
+                this.statements.put(shape, sql);
+            }
+        }
+        return sql;
+    }
+
+    /**
      * Describe the unique keys, for messages.
      * @return each key's column names
      */
@@ -281,14 +304,14 @@ final class TableSchema {
     }
 
     /** A column: its name as the schema spells it, its position, affinity and, in a key, its collation. */
-    record Column(String name, int index, Affinity affinity, Collation collation) {
+    record Column(String name, String quoted, int index, Affinity affinity, Collation collation) {
 
-        String quoted() {
-            return quote(this.name);
+        static Column of(String name, int index, Affinity affinity) {
+            return new Column(name, quote(name), index, affinity, Collation.BINARY);
         }
 
         Column withCollation(Collation collation) {
-            return new Column(this.name, this.index, this.affinity, collation);
+            return new Column(this.name, this.quoted, this.index, this.affinity, collation);
         }
 
         /**
@@ -478,4 +501,16 @@ final class TableSchema {
             return this.deleteSql;
         }
     }
+
+    /**
+     * What a statement does and to which columns: rows of one shape share one statement text and, in a batch,
+     * one prepared statement.
+     *
+     * @param kind the kind of statement
+     * @param key the key it addresses rows by, {@code null} for a plain insert
+     * @param columns the columns it writes (inserts, or sets in an update)
+     * @param boundColumns for an upsert, the columns its update sets from bound values rather than
+     *     {@code excluded}
+     */
+    record SqlShape(String kind, @Nullable KeyShape key, BitSet columns, BitSet boundColumns) {}
 }
