@@ -124,7 +124,7 @@ final class PendingWrites {
                     throw new WriteBufferFullException(
                             call.givenTable(),
                             this.maxPending,
-                            (policy == OverflowPolicy.BLOCK) ? Duration.ofNanos(waited) : Duration.ZERO);
+                            (policy == OverflowPolicy.BLOCK) ? timeout : Duration.ZERO);
                 }
                 requestFlush.run();
                 try {

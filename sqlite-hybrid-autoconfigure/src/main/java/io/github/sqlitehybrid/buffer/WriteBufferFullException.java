@@ -16,12 +16,14 @@ public final class WriteBufferFullException extends RuntimeException {
      * Create a new exception.
      * @param table the table the refused call wrote to
      * @param maxPending the buffer's capacity in rows
-     * @param waited how long the call waited for space, zero when it did not wait
+     * @param waited how long the call waited for space ({@code offer-timeout}), zero when it did not wait
      */
     public WriteBufferFullException(String table, int maxPending, Duration waited) {
         super("Write buffer is full (" + maxPending + " rows pending, sqlite.hybrid.write-buffer.max-pending): the "
                 + "write to table '" + table + "' was not accepted"
-                + (waited.isZero() ? "" : " after waiting " + waited.toMillis() + "ms (offer-timeout)")
+                + (waited.isZero()
+                        ? ""
+                        : " after waiting " + waited.toMillis() + "ms (sqlite.hybrid.write-buffer.offer-timeout)")
                 + ". Flushes are not keeping up: raise max-pending, lower flush-interval, or check the dead letters"
                 + " and the lock errors in /actuator/dblocks.");
         this.table = table;
