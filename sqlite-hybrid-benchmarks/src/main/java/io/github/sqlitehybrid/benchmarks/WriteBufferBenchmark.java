@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -40,11 +41,15 @@ import java.util.stream.Stream;
  * </ol>
  *
  * <p>Each workload is a sequence of upserts of one row shape; every variant runs the same sequence and is
- * checked to hold, for every key, the value of its last call. The first workload has distinct keys, so
- * coalescing does not flatter the buffer; the second repeats each key 10 times.
+ * checked to hold, for every key, the value of its last call. The first two workloads have distinct keys, so
+ * coalescing does not flatter the buffer: in random order (the worst case for small transactions, each of which
+ * rewrites pages all over the table) and in ascending order (ids that grow); the third repeats each key 10 times.
+ *
+ * <p>Each variant runs several rounds, interleaved with the others so a burst of load on the machine hits all of
+ * them alike; the report gives the median and the range.
  *
  * <p>Run: {@code ./mvnw -q -pl sqlite-hybrid-benchmarks -am package -DskipTests} then
- * {@code java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar [upserts]}.
+ * {@code java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar [upserts [rounds]]}.
  */
 public final class WriteBufferBenchmark {
 
@@ -63,11 +68,12 @@ public final class WriteBufferBenchmark {
 
     /**
      * Run the benchmark and print its figures.
-     * @param args optionally the number of upserts per workload, 50,000 by default
+     * @param args optionally the number of upserts per workload (50,000) and the number of rounds (5)
      * @throws Exception if a variant fails or writes the wrong rows
      */
     public static void main(String[] args) throws Exception {
         int upserts = (args.length > 0) ? Integer.parseInt(args[0]) : 50_000;
+        int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 5;
         // Warm up the JIT on every path before measuring.
         for (Workload workload : List.of(Workload.distinct(5_000, 1), Workload.repeated(5_000, 10, 2))) {
             for (Variant variant : Variant.values()) {
@@ -76,35 +82,48 @@ public final class WriteBufferBenchmark {
         }
         System.out.printf(
                 Locale.ROOT,
-                "Write buffer benchmark: SQLite %s, WAL, synchronous=NORMAL, Java %s, %d CPUs%n",
+                "Write buffer benchmark: SQLite %s, WAL, synchronous=NORMAL, Java %s, %d CPUs; median of %d rounds,"
+                        + " variants interleaved, each on a fresh file%n",
                 sqliteVersion(),
                 System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(),
+                rounds);
         for (Workload workload : List.of(Workload.distinct(upserts, 42), Workload.repeated(upserts, 10, 43))) {
-            System.out.printf(Locale.ROOT, "%n%s%n", workload.description());
-            System.out.printf(Locale.ROOT, "  %-58s %12s %9s %9s%n", "variant", "upserts/s", "seconds", "rows");
-            Map<Variant, Result> results = new EnumMap<>(Variant.class);
+            Map<Variant, List<Double>> rates = new EnumMap<>(Variant.class);
+            long rows = 0;
+            for (int round = 0; round < rounds; round++) {
+                // Round-robin, so that a burst of load on the machine hits every variant alike.
+                for (Variant variant : Variant.values()) {
+                    Result result = variant.run(workload);
+                    rates.computeIfAbsent(variant, (key) -> new ArrayList<>()).add(result.upsertsPerSecond());
+                    rows = result.rows();
+                }
+            }
+            System.out.printf(Locale.ROOT, "%n%s; %,d rows in the table afterwards%n", workload.description(), rows);
+            System.out.printf(
+                    Locale.ROOT, "  %-58s %12s   %s%n", "variant", "upserts/s", "(min - max over the rounds)");
+            Map<Variant, Double> medians = new EnumMap<>(Variant.class);
             for (Variant variant : Variant.values()) {
-                Result result = variant.run(workload);
-                results.put(variant, result);
+                List<Double> sorted = rates.get(variant).stream().sorted().toList();
+                double median = sorted.get(sorted.size() / 2);
+                medians.put(variant, median);
                 System.out.printf(
                         Locale.ROOT,
-                        "  %-58s %,12.0f %9.3f %,9d%n",
+                        "  %-58s %,12.0f   (%,.0f - %,.0f)%n",
                         variant.description,
-                        result.upsertsPerSecond(),
-                        result.nanos() / 1e9,
-                        result.rows());
+                        median,
+                        sorted.get(0),
+                        sorted.get(sorted.size() - 1));
             }
-            double single = results.get(Variant.SINGLE_ROW).upsertsPerSecond();
-            double batch = results.get(Variant.BATCH).upsertsPerSecond();
+            double single = medians.get(Variant.SINGLE_ROW);
+            double batch = medians.get(Variant.BATCH);
             for (Variant buffer : List.of(Variant.WRITE_BUFFER, Variant.WRITE_BUFFER_LARGE_BATCHES)) {
-                double buffered = results.get(buffer).upsertsPerSecond();
                 System.out.printf(
                         Locale.ROOT,
                         "  %s: buffer/batch %.2fx, buffer/single-row %.1fx%n",
                         buffer.description.substring(0, 3),
-                        buffered / batch,
-                        buffered / single);
+                        medians.get(buffer) / batch,
+                        medians.get(buffer) / single);
             }
         }
     }
@@ -312,7 +331,23 @@ public final class WriteBufferBenchmark {
         static Workload distinct(int upserts, long seed) {
             int[] keys = shuffled(upserts, seed);
             return new Workload(
-                    String.format(Locale.ROOT, "%,d upserts of %,d distinct keys (no coalescing)", upserts, upserts),
+                    String.format(Locale.ROOT, "%,d upserts of %,d distinct keys in random order", upserts, upserts),
+                    keys,
+                    upserts,
+                    (long) upserts * (upserts - 1) / 2);
+        }
+
+        static Workload ascending(int upserts) {
+            int[] keys = new int[upserts];
+            for (int i = 0; i < upserts; i++) {
+                keys[i] = i;
+            }
+            return new Workload(
+                    String.format(
+                            Locale.ROOT,
+                            "%,d upserts of %,d distinct keys in ascending order, as growing ids arrive",
+                            upserts,
+                            upserts),
                     keys,
                     upserts,
                     (long) upserts * (upserts - 1) / 2);

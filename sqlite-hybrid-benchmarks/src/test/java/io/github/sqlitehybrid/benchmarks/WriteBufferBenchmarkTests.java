@@ -14,7 +14,9 @@ class WriteBufferBenchmarkTests {
 
     @Test
     void everyVariantWritesAllItsRows() throws Exception {
-        for (Workload workload : new Workload[] {Workload.distinct(1_000, 1), Workload.repeated(1_000, 10, 2)}) {
+        for (Workload workload :
+                new Workload[] {Workload.distinct(1_000, 1), Workload.ascending(1_000), Workload.repeated(1_000, 10, 2)
+                }) {
             for (Variant variant : Variant.values()) {
                 // run() checks that every key holds the value of its last call.
                 Result result = variant.run(workload);
