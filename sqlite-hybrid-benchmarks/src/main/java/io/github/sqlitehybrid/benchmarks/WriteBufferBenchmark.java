@@ -88,7 +88,8 @@ public final class WriteBufferBenchmark {
                 System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
                 rounds);
-        for (Workload workload : List.of(Workload.distinct(upserts, 42), Workload.repeated(upserts, 10, 43))) {
+        for (Workload workload : List.of(
+                Workload.distinct(upserts, 42), Workload.ascending(upserts), Workload.repeated(upserts, 10, 43))) {
             Map<Variant, List<Double>> rates = new EnumMap<>(Variant.class);
             long rows = 0;
             for (int round = 0; round < rounds; round++) {
