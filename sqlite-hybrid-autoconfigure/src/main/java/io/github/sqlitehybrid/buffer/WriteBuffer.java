@@ -222,7 +222,7 @@ public final class WriteBuffer implements SmartLifecycle {
      * </ul>
      *
      * @param table the table
-     * @param key the key columns' values; other columns are ignored
+     * @param key the key columns' values; other columns of the table may be in the map and are ignored
      * @param keyColumns the columns that identify the row
      * @return the pending state of the row, if any
      * @throws IllegalArgumentException if the table, a column or the key is not in the schema
