@@ -31,10 +31,10 @@ public final class SqliteHybridPropertyFailureAnalyzer implements FailureAnalyze
             if (cause instanceof BindException bind && bind.getName().toString().startsWith(PREFIX)) {
                 // The property that failed: a setter's refusal is reported against the whole bean otherwise.
                 ConfigurationProperty property = bind.getProperty();
-                String name = (property != null)
+                Object value = (property != null) ? property.getValue() : null;
+                String name = (property != null && property.getName().toString().startsWith(PREFIX))
                         ? property.getName().toString()
                         : bind.getName().toString();
-                Object value = (property != null) ? property.getValue() : null;
                 Throwable reason = (bind.getCause() != null) ? rootCause(bind.getCause()) : bind;
                 return analysis(name, value, reason.getMessage(), allowedValues(bind));
             }

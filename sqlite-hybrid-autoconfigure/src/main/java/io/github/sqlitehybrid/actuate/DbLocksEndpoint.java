@@ -1,5 +1,9 @@
 package io.github.sqlitehybrid.actuate;
 
+import io.github.sqlitehybrid.buffer.WriteBuffer;
+import io.github.sqlitehybrid.buffer.WriteBufferFlushException;
+import io.github.sqlitehybrid.buffer.WriteBufferStats;
+import io.github.sqlitehybrid.buffer.WriteBufferStats.DeadLetter;
 import io.github.sqlitehybrid.logdb.LogDatabase;
 import io.github.sqlitehybrid.logdb.LogDatabaseStats;
 import io.github.sqlitehybrid.pragma.SqliteDatabaseInspector;
@@ -7,12 +11,16 @@ import io.github.sqlitehybrid.pragma.SqliteDatabaseInspector.DatabaseState;
 import io.github.sqlitehybrid.retry.LockStatistics;
 import io.github.sqlitehybrid.retry.LockStatistics.LockEvent;
 import io.github.sqlitehybrid.retry.LockStatistics.Snapshot;
+import io.github.sqlitehybrid.writer.GroupCommitStats;
+import io.github.sqlitehybrid.writer.GroupCommitWriter;
+import io.github.sqlitehybrid.writer.WriteTurn;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@code /actuator/dblocks}: what lock errors happened and what the database looks like now.
@@ -20,9 +28,11 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * <p>The answer holds a {@code retry} section (calls, lock errors, retries, recoveries, failures, failure
  * rate, backoff waits, the last lock event, lock errors per minute over the last five minutes, and the
  * same per method under {@code methods}) and a {@code database} section (product, file path, journal mode,
- * the PRAGMAs read back from a live connection, WAL file size in bytes). With a {@link LogDatabase}, a
- * {@code logDatabase} section adds its figures (lines logged, pending, dropped and failed, last write, file
- * sizes).
+ * the PRAGMAs read back from a live connection, WAL file size in bytes). Each further part of the starter
+ * that the application has adds its own: {@code writer} (the single writer's write turn: who holds it, how
+ * many wait, waits and holds), {@code groupCommit}, {@code writeBuffer} and {@code logDatabase}.
+ *
+ * <p>{@code POST /actuator/dblocks} flushes the write buffer at once and answers {@code {"flushed": N}}.
  */
 @Endpoint(id = "dblocks")
 public class DbLocksEndpoint {
@@ -31,7 +41,13 @@ public class DbLocksEndpoint {
 
     private final @Nullable SqliteDatabaseInspector inspector;
 
+    private final @Nullable WriteBuffer writeBuffer;
+
     private final @Nullable LogDatabase logDatabase;
+
+    private final @Nullable WriteTurn writeTurn;
+
+    private final @Nullable GroupCommitWriter groupCommitWriter;
 
     /**
      * Create a new endpoint.
@@ -39,19 +55,30 @@ public class DbLocksEndpoint {
      * @param inspector reads the database's state, {@code null} when the application has no DataSource
      */
     public DbLocksEndpoint(LockStatistics statistics, @Nullable SqliteDatabaseInspector inspector) {
-        this(statistics, inspector, null);
+        this(statistics, inspector, null, null, null, null);
     }
 
     /**
-     * Create a new endpoint that also reports on the log database.
+     * Create a new endpoint.
      * @param statistics figures of calls retried on lock errors
      * @param inspector reads the database's state, {@code null} when the application has no DataSource
+     * @param writeTurn the single writer's write turn, {@code null} when the single writer is off
+     * @param groupCommitWriter the group commit writer, {@code null} when the application has none
+     * @param writeBuffer the write buffer, {@code null} when the application has none
      * @param logDatabase the log database, {@code null} when it is not enabled
      */
     public DbLocksEndpoint(
-            LockStatistics statistics, @Nullable SqliteDatabaseInspector inspector, @Nullable LogDatabase logDatabase) {
+            LockStatistics statistics,
+            @Nullable SqliteDatabaseInspector inspector,
+            @Nullable WriteTurn writeTurn,
+            @Nullable GroupCommitWriter groupCommitWriter,
+            @Nullable WriteBuffer writeBuffer,
+            @Nullable LogDatabase logDatabase) {
         this.statistics = statistics;
         this.inspector = inspector;
+        this.writeTurn = writeTurn;
+        this.groupCommitWriter = groupCommitWriter;
+        this.writeBuffer = writeBuffer;
         this.logDatabase = logDatabase;
     }
 
@@ -70,10 +97,43 @@ public class DbLocksEndpoint {
         if (this.inspector != null) {
             report.put("database", database(this.inspector));
         }
+        if (this.writeTurn != null) {
+            report.put("writer", writer(this.writeTurn.stats()));
+        }
+        if (this.groupCommitWriter != null) {
+            report.put("groupCommit", groupCommit(this.groupCommitWriter.stats()));
+        }
+        if (this.writeBuffer != null) {
+            report.put("writeBuffer", writeBuffer(this.writeBuffer.stats()));
+        }
         if (this.logDatabase != null) {
             report.put("logDatabase", logDatabase(this.logDatabase.stats()));
         }
         return report;
+    }
+
+    /**
+     * Flush the write buffer now.
+     * @return {@code flushed}: the rows written; with {@code error} when a batch could not be written (its rows
+     *     stay pending), or {@code message} when the application has no write buffer
+     */
+    @WriteOperation
+    public Map<String, Object> flush() {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (this.writeBuffer == null) {
+            answer.put("flushed", 0);
+            answer.put(
+                    "message",
+                    "No write buffer: it needs a SQLite DataSource and sqlite.hybrid.write-buffer.enabled=true");
+            return answer;
+        }
+        try {
+            answer.put("flushed", this.writeBuffer.flush());
+        } catch (WriteBufferFlushException ex) {
+            answer.put("flushed", ex.getRowsWritten());
+            answer.put("error", ex.getMessage());
+        }
+        return answer;
     }
 
     private static Map<String, Object> logDatabase(LogDatabaseStats stats) {
@@ -90,6 +150,72 @@ public class DbLocksEndpoint {
             section.put("lastError", stats.lastError());
         }
         return section;
+    }
+
+    private static Map<String, Object> writer(WriteTurn.Stats stats) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("holder", stats.holder());
+        section.put("waiting", stats.waiting());
+        section.put("acquisitions", stats.acquisitions());
+        section.put("timeouts", stats.timeouts());
+        section.put("longTransactions", stats.longTransactions());
+        section.put("avgWaitMs", stats.avgWaitMs());
+        section.put("maxWaitMs", stats.maxWaitMs());
+        section.put("avgHoldMs", stats.avgHoldMs());
+        section.put("maxHoldMs", stats.maxHoldMs());
+        return section;
+    }
+
+    private static Map<String, Object> groupCommit(GroupCommitStats stats) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("committedUnits", stats.committedUnits());
+        section.put("failedUnits", stats.failedUnits());
+        section.put("rejectedUnits", stats.rejectedUnits());
+        section.put("groups", stats.groups());
+        section.put("failedGroups", stats.failedGroups());
+        section.put("meanGroupSize", stats.meanGroupSize());
+        section.put("largestGroup", stats.largestGroup());
+        section.put("queued", stats.queued());
+        section.put("meanQueueWaitMs", stats.meanQueueWaitMillis());
+        section.put("meanCommitMs", stats.meanCommitMillis());
+        section.put("maxCommitMs", stats.maxCommitMillis());
+        return section;
+    }
+
+    private static Map<String, Object> writeBuffer(WriteBufferStats stats) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("pending", stats.pending());
+        section.put("pendingByTable", stats.pendingByTable());
+        section.put("buffered", stats.buffered());
+        section.put("coalesced", stats.coalesced());
+        section.put("flushed", stats.flushed());
+        section.put("failed", stats.failed());
+        section.put("flushes", stats.flushes());
+        section.put(
+                "lastFlushTime",
+                (stats.lastFlushTime() != null) ? stats.lastFlushTime().toString() : null);
+        section.put(
+                "lastFlushDurationMs",
+                (stats.lastFlushDuration() != null) ? stats.lastFlushDuration().toNanos() / 1e6 : null);
+        section.put("lastFlushError", stats.lastFlushError());
+        section.put("deadLetters", stats.deadLetters());
+        section.put(
+                "recentDeadLetters",
+                stats.recentDeadLetters().stream()
+                        .map(DbLocksEndpoint::deadLetter)
+                        .toList());
+        return section;
+    }
+
+    private static Map<String, Object> deadLetter(DeadLetter deadLetter) {
+        Map<String, Object> described = new LinkedHashMap<>();
+        described.put("time", deadLetter.time().toString());
+        described.put("table", deadLetter.table());
+        described.put("operation", deadLetter.operation());
+        described.put("key", deadLetter.key());
+        described.put("values", deadLetter.values());
+        described.put("error", deadLetter.error());
+        return described;
     }
 
     private static Map<String, Object> describe(Snapshot snapshot) {

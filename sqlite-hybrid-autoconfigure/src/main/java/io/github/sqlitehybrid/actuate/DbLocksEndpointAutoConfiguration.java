@@ -1,11 +1,22 @@
 package io.github.sqlitehybrid.actuate;
 
 import io.github.sqlitehybrid.ConditionalOnSqliteHybridEnabled;
+import io.github.sqlitehybrid.buffer.WriteBuffer;
+import io.github.sqlitehybrid.buffer.WriteBufferAutoConfiguration;
 import io.github.sqlitehybrid.logdb.LogDatabase;
+import io.github.sqlitehybrid.logdb.LogDatabaseAutoConfiguration;
 import io.github.sqlitehybrid.pragma.SqliteDatabaseInspector;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
 import io.github.sqlitehybrid.retry.LockStatistics;
+import io.github.sqlitehybrid.writer.GroupCommitAutoConfiguration;
+import io.github.sqlitehybrid.writer.GroupCommitWriter;
+import io.github.sqlitehybrid.writer.SingleWriterAutoConfiguration;
+import io.github.sqlitehybrid.writer.SqliteSingleWriterDataSource;
+import io.github.sqlitehybrid.writer.WriteTurn;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -17,9 +28,17 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration for the {@link DbLocksEndpoint dblocks endpoint}, present when it is enabled and
- * exposed.
+ * exposed. Each part of the starter the application has adds its section.
  */
-@AutoConfiguration(after = {DbRetryAutoConfiguration.class, SqlitePragmaAutoConfiguration.class})
+@AutoConfiguration(
+        after = {
+            DbRetryAutoConfiguration.class,
+            SqlitePragmaAutoConfiguration.class,
+            SingleWriterAutoConfiguration.class,
+            GroupCommitAutoConfiguration.class,
+            WriteBufferAutoConfiguration.class,
+            LogDatabaseAutoConfiguration.class
+        })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnSqliteHybridEnabled
 @ConditionalOnAvailableEndpoint(DbLocksEndpoint.class)
@@ -31,7 +50,26 @@ public final class DbLocksEndpointAutoConfiguration {
     DbLocksEndpoint dbLocksEndpoint(
             LockStatistics statistics,
             ObjectProvider<SqliteDatabaseInspector> inspector,
+            ObjectProvider<DataSource> dataSource,
+            ObjectProvider<GroupCommitWriter> groupCommitWriter,
+            ObjectProvider<WriteBuffer> writeBuffer,
             ObjectProvider<LogDatabase> logDatabase) {
-        return new DbLocksEndpoint(statistics, inspector.getIfAvailable(), logDatabase.getIfAvailable());
+        return new DbLocksEndpoint(
+                statistics,
+                inspector.getIfAvailable(),
+                writeTurn(dataSource.getIfUnique()),
+                groupCommitWriter.getIfAvailable(),
+                writeBuffer.getIfAvailable(),
+                logDatabase.getIfAvailable());
+    }
+
+    private static @Nullable WriteTurn writeTurn(@Nullable DataSource dataSource) {
+        try {
+            return (dataSource != null && dataSource.isWrapperFor(SqliteSingleWriterDataSource.class))
+                    ? dataSource.unwrap(SqliteSingleWriterDataSource.class).getWriteTurn()
+                    : null;
+        } catch (SQLException ex) {
+            return null;
+        }
     }
 }

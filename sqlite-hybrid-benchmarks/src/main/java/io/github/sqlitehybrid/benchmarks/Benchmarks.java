@@ -8,13 +8,17 @@ import java.util.Locale;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * Prints, for the single-row insert and the read-then-write claim at 4, 16 and 64 threads, each variant's
+ * Entry point of the benchmarks jar: {@code contention} (the default) or {@code write-buffer}, followed by
+ * that benchmark's own arguments.
+ *
+ * <p>{@code contention} prints, for the single-row insert and the read-then-write claim at 4, 16 and 64 threads, each variant's
  * throughput, errors and latencies, and its throughput as a ratio to one thread doing the same work
  * serially in the same run. Ratios, not absolute figures, are what compare across machines.
  *
  * <pre>
  * ./mvnw -q -pl sqlite-hybrid-benchmarks -am package -DskipTests
- * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar [operations per run, default 8000]
+ * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar contention [operations per run, default 8000]
+ * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar write-buffer [upserts [rounds]]
  * </pre>
  */
 public final class Benchmarks {
@@ -24,6 +28,17 @@ public final class Benchmarks {
     private Benchmarks() {}
 
     public static void main(String[] args) throws Exception {
+        String which = (args.length > 0) ? args[0] : "contention";
+        String[] rest = (args.length > 1) ? java.util.Arrays.copyOfRange(args, 1, args.length) : new String[0];
+        switch (which) {
+            case "contention" -> contention(rest);
+            case "write-buffer" -> WriteBufferBenchmark.main(rest);
+            default ->
+                throw new IllegalArgumentException("Unknown benchmark '" + which + "': use contention or write-buffer");
+        }
+    }
+
+    private static void contention(String[] args) throws Exception {
         int operations = (args.length > 0) ? Integer.parseInt(args[0]) : 8000;
         Path directory = Files.createTempDirectory("sqlite-hybrid-benchmarks");
         try {

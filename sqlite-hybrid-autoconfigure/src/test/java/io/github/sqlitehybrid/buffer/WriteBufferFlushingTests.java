@@ -1,0 +1,219 @@
+package io.github.sqlitehybrid.buffer;
+
+import static io.github.sqlitehybrid.buffer.WriteBufferCoalescingTests.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+import io.github.sqlitehybrid.retry.DbRetrySettings;
+import io.github.sqlitehybrid.retry.LockStatistics.Snapshot;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** When and in what order rows are flushed, and what happens when the database is locked. */
+@Timeout(60)
+class WriteBufferFlushingTests {
+
+    private static final DbRetrySettings TWO_QUICK_ATTEMPTS =
+            new DbRetrySettings(2, Duration.ofMillis(10), Duration.ofMillis(10), 1.0, false);
+
+    @TempDir
+    Path dir;
+
+    private TestDatabase database;
+
+    private WriteBuffer buffer;
+
+    @BeforeEach
+    void createDatabase() {
+        // A short busy timeout, so another connection's write lock fails a flush instead of delaying it.
+        this.database = new TestDatabase(this.dir.resolve("flushing.db"), 10);
+        this.database.execute(
+                "CREATE TABLE progress (job_id INTEGER PRIMARY KEY, percent INTEGER)",
+                "CREATE TABLE audit (n INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL)");
+        for (String table : List.of("a", "b", "c")) {
+            this.database.execute(
+                    "CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, v INTEGER)",
+                    "CREATE TRIGGER " + table + "_audit AFTER INSERT ON " + table + " BEGIN INSERT INTO audit (tbl)"
+                            + " VALUES ('" + table + "'); END");
+        }
+    }
+
+    @AfterEach
+    void closeDatabase() {
+        if (this.buffer != null) {
+            this.buffer.stop();
+        }
+        this.database.close();
+    }
+
+    @Test
+    void flushesOnTheInterval() {
+        this.buffer = this.database.buffer((properties) -> properties.setFlushInterval(Duration.ofMillis(100)));
+        this.buffer.start();
+        for (int id = 0; id < 3; id++) {
+            this.buffer.upsert("progress", row("job_id", id, "percent", 10), "job_id");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> this.database.count("progress") == 3);
+        assertThat(this.buffer.stats().flushes()).isPositive();
+        assertThat(this.buffer.stats().lastFlushTime()).isNotNull();
+        assertThat(this.buffer.stats().lastFlushDuration()).isNotNull();
+    }
+
+    @Test
+    void flushesEarlyWhenTheBatchSizeIsPending() throws InterruptedException {
+        this.buffer = this.database.buffer((properties) -> {
+            properties.setFlushInterval(Duration.ofHours(1));
+            properties.setFlushBatchSize(10);
+        });
+        this.buffer.start();
+        for (int id = 0; id < 10; id++) {
+            this.buffer.upsert("progress", row("job_id", id, "percent", 10), "job_id");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> this.database.count("progress") == 10);
+        for (int id = 10; id < 15; id++) {
+            this.buffer.upsert("progress", row("job_id", id, "percent", 10), "job_id");
+        }
+        Thread.sleep(300);
+        assertThat(this.database.count("progress")).isEqualTo(10);
+        assertThat(this.buffer.stats().pending()).isEqualTo(5);
+    }
+
+    @Test
+    void flushesTablesInPriorityOrderThenInArrivalOrder() {
+        this.buffer = this.database.buffer((properties) -> {
+            properties.setFlushBatchSize(4);
+            properties.setTablePriorities(Map.of("c", 1, "A", 2));
+        });
+        for (int id = 0; id < 6; id++) {
+            for (String table : List.of("a", "b", "c")) {
+                this.buffer.insert(table, row("id", id, "v", id));
+            }
+        }
+        assertThat(this.buffer.flush()).isEqualTo(18);
+        List<String> order = this.database.jdbc.queryForList("SELECT tbl FROM audit ORDER BY n", String.class);
+        assertThat(order)
+                .containsExactlyElementsOf(
+                        concat(Collections.nCopies(6, "c"), Collections.nCopies(6, "a"), Collections.nCopies(6, "b")));
+        assertThat(this.database.jdbc.queryForList("SELECT id FROM a ORDER BY rowid", Integer.class))
+                .containsExactly(0, 1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void lockErrorsDuringAFlushAreRetriedAndNothingIsLost() throws Exception {
+        this.buffer = this.database.buffer();
+        for (int id = 0; id < 50; id++) {
+            this.buffer.upsert("progress", row("job_id", id, "percent", id), "job_id");
+        }
+        CompletableFuture<Void> holder = holdWriteLock(Duration.ofMillis(300));
+        assertThat(this.buffer.flush()).isEqualTo(50);
+        holder.get(5, TimeUnit.SECONDS);
+        assertThat(this.database.count("progress")).isEqualTo(50);
+        Snapshot flushes = this.database.lockStatistics.operations().get(WriteBuffer.RETRY_OPERATION);
+        assertThat(flushes.lockErrors()).isPositive();
+        assertThat(flushes.recoveries()).isEqualTo(1);
+        assertThat(this.buffer.stats().failed()).isZero();
+    }
+
+    @Test
+    void flushThatCannotGetTheLockKeepsItsRowsPending() throws Exception {
+        this.buffer = this.database.buffer((properties) -> {}, TWO_QUICK_ATTEMPTS);
+        for (int id = 0; id < 20; id++) {
+            this.buffer.upsert("progress", row("job_id", id, "percent", id), "job_id");
+        }
+        CompletableFuture<Void> holder = holdWriteLock(Duration.ofMillis(500));
+        assertThatExceptionOfType(WriteBufferFlushException.class)
+                .isThrownBy(this.buffer::flush)
+                .satisfies((ex) -> {
+                    assertThat(ex.getRowsWritten()).isZero();
+                    assertThat(ex.getRowsPending()).isEqualTo(20);
+                    assertThat(ex).hasMessageContaining("stay pending");
+                });
+        WriteBufferStats stats = this.buffer.stats();
+        assertThat(stats.pending()).isEqualTo(20);
+        assertThat(stats.failed()).isEqualTo(1);
+        assertThat(stats.lastFlushError()).contains("SQLITE_BUSY");
+        holder.get(5, TimeUnit.SECONDS);
+        assertThat(this.buffer.flush()).isEqualTo(20);
+        assertThat(this.database.count("progress")).isEqualTo(20);
+        assertThat(this.buffer.stats().lastFlushError()).isNull();
+    }
+
+    @Test
+    void scheduledFlushKeepsRunningAfterAFailure() throws Exception {
+        this.buffer = this.database.buffer(
+                (properties) -> properties.setFlushInterval(Duration.ofMillis(50)), TWO_QUICK_ATTEMPTS);
+        CompletableFuture<Void> holder = holdWriteLock(Duration.ofMillis(600));
+        this.buffer.start();
+        for (int id = 0; id < 10; id++) {
+            this.buffer.upsert("progress", row("job_id", id, "percent", id), "job_id");
+        }
+        holder.get(5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> this.database.count("progress") == 10);
+        assertThat(this.buffer.stats().failed()).isPositive();
+    }
+
+    @Test
+    void stopFlushesWhatIsPendingAndRefusesLaterWrites() {
+        long flushThreadsBefore = flushThreads();
+        this.buffer = this.database.buffer();
+        this.buffer.start();
+        assertThat(this.buffer.isRunning()).isTrue();
+        assertThat(flushThreads()).isEqualTo(flushThreadsBefore + 1);
+        for (int id = 0; id < 25; id++) {
+            this.buffer.upsert("progress", row("job_id", id, "percent", id), "job_id");
+        }
+        this.buffer.stop();
+        assertThat(this.buffer.isRunning()).isFalse();
+        assertThat(this.database.count("progress")).isEqualTo(25);
+        assertThatIllegalStateException()
+                .isThrownBy(() -> this.buffer.upsert("progress", row("job_id", 99, "percent", 1), "job_id"))
+                .withMessageContaining("stopped");
+        await().atMost(Duration.ofSeconds(5)).until(() -> flushThreads() == flushThreadsBefore);
+    }
+
+    private static long flushThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter((thread) -> thread.getName().equals(WriteBuffer.THREAD_NAME) && thread.isAlive())
+                .count();
+    }
+
+    /** Hold SQLite's write lock from another connection, as another process would. */
+    private CompletableFuture<Void> holdWriteLock(Duration duration) throws InterruptedException {
+        CountDownLatch locked = new CountDownLatch(1);
+        CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> {
+            try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + this.database.file);
+                    Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN IMMEDIATE");
+                statement.execute("INSERT INTO audit (tbl) VALUES ('lock holder')");
+                locked.countDown();
+                Thread.sleep(duration.toMillis());
+                statement.execute("COMMIT");
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        assertThat(locked.await(5, TimeUnit.SECONDS)).isTrue();
+        return holder;
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
+    }
+}
