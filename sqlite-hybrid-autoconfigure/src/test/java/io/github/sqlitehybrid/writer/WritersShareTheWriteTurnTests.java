@@ -2,11 +2,14 @@ package io.github.sqlitehybrid.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.sqlitehybrid.buffer.WriteBuffer;
+import io.github.sqlitehybrid.buffer.WriteBufferAutoConfiguration;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,18 +30,18 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Group commit and ordinary transactions on one file at once: the group commit writer's hand-made
- * transactions take the same write turn as the application's, so with {@code busy_timeout=0} neither side
+ * Ordinary transactions, group commit and the write buffer's flushes on one file at once: each takes the
+ * same write turn, so with {@code busy_timeout=0}, where any contention reaching SQLite fails at once, none
  * meets a lock error.
  */
-class GroupCommitWithSingleWriterTests {
+class WritersShareTheWriteTurnTests {
 
     @TempDir
     Path dir;
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    void groupsAndTransactionsShareTheWriteTurnWithoutLockErrors() {
+    void transactionsGroupsAndBufferFlushesShareTheWriteTurnWithoutLockErrors() {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(
                         DataSourceAutoConfiguration.class,
@@ -48,15 +51,20 @@ class GroupCommitWithSingleWriterTests {
                         SqlitePragmaAutoConfiguration.class,
                         DbRetryAutoConfiguration.class,
                         SingleWriterAutoConfiguration.class,
-                        GroupCommitAutoConfiguration.class))
+                        GroupCommitAutoConfiguration.class,
+                        WriteBufferAutoConfiguration.class))
                 .withPropertyValues(
                         "spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("shared.db"),
-                        "sqlite.hybrid.pragmas.busy-timeout=0")
+                        "sqlite.hybrid.pragmas.busy-timeout=0",
+                        "sqlite.hybrid.write-buffer.flush-interval=20ms",
+                        "sqlite.hybrid.write-buffer.flush-batch-size=50")
                 .run((context) -> {
                     assertThat(context.getBean(DataSource.class)).isInstanceOf(SqliteSingleWriterDataSource.class);
                     JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
                     jdbc.execute("CREATE TABLE rows (source TEXT NOT NULL, thread INTEGER NOT NULL,"
                             + " seq INTEGER NOT NULL, PRIMARY KEY (source, thread, seq))");
+                    jdbc.execute("CREATE TABLE progress (thread INTEGER PRIMARY KEY, seq INTEGER NOT NULL)");
+                    WriteBuffer buffer = context.getBean(WriteBuffer.class);
                     GroupCommitWriter writer = context.getBean(GroupCommitWriter.class);
                     TransactionTemplate transaction =
                             new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
@@ -67,6 +75,8 @@ class GroupCommitWithSingleWriterTests {
                         tasks.add(() -> {
                             for (int seq = 0; seq < 300; seq++) {
                                 int n = seq;
+                                // Progress of every thread goes through the buffer, flushed every 20 ms meanwhile.
+                                buffer.upsert("progress", Map.of("thread", thread, "seq", n), "thread");
                                 if (grouped) {
                                     writer.execute((unit) ->
                                             unit.update("INSERT INTO rows VALUES ('group', ?, ?)", thread, n));
@@ -91,6 +101,11 @@ class GroupCommitWithSingleWriterTests {
                     assertThat(jdbc.queryForObject(
                                     "SELECT count(*) FROM rows WHERE source = 'transaction'", Integer.class))
                             .isEqualTo(8 * 300);
+                    buffer.flush();
+                    assertThat(jdbc.queryForList("SELECT seq FROM progress ORDER BY thread", Integer.class))
+                            .hasSize(16)
+                            .containsOnly(299);
+                    assertThat(buffer.stats().failed()).isZero();
                     WriteTurn turn = ((SqliteSingleWriterDataSource) context.getBean(DataSource.class)).getWriteTurn();
                     assertThat(turn.stats().timeouts()).isZero();
                     assertThat(turn.holder()).isNull();
