@@ -21,3 +21,11 @@ CREATE TABLE IF NOT EXISTS transcripts (
     word_count INTEGER NOT NULL,
     created_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
+
+-- Written by the workers through the starter's write buffer: latest report per job, in short batches.
+CREATE TABLE IF NOT EXISTS job_progress (
+    job_id     INTEGER PRIMARY KEY REFERENCES jobs (id),
+    percent    INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),
+    worker     TEXT    NOT NULL,
+    updated_at TEXT    NOT NULL
+);

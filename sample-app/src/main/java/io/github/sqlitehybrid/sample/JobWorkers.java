@@ -37,6 +37,8 @@ public final class JobWorkers implements SmartLifecycle, MeterBinder {
 
     private final Transcriber transcriber;
 
+    private final JobProgress progress;
+
     private final LockErrorClassifier lockErrors;
 
     private final SampleProperties properties;
@@ -60,9 +62,14 @@ public final class JobWorkers implements SmartLifecycle, MeterBinder {
     private final LongAdder lockErrorsReachingWorkers = new LongAdder();
 
     JobWorkers(
-            JobRepository jobs, Transcriber transcriber, LockErrorClassifier lockErrors, SampleProperties properties) {
+            JobRepository jobs,
+            Transcriber transcriber,
+            JobProgress progress,
+            LockErrorClassifier lockErrors,
+            SampleProperties properties) {
         this.jobs = jobs;
         this.transcriber = transcriber;
+        this.progress = progress;
         this.lockErrors = lockErrors;
         this.properties = properties;
     }
@@ -186,10 +193,12 @@ public final class JobWorkers implements SmartLifecycle, MeterBinder {
         }
         this.claimed.increment();
         ClaimedJob job = claim.get();
+        this.progress.report(job.id(), worker, 10);
         Transcript transcript = null;
         String error = null;
         try {
             transcript = this.transcriber.transcribe(job.episodeUrl());
+            this.progress.report(job.id(), worker, 90);
         } catch (TranscriptionException ex) {
             error = ex.getMessage();
         } catch (RuntimeException ex) {
@@ -204,6 +213,7 @@ public final class JobWorkers implements SmartLifecycle, MeterBinder {
                 this.jobs.fail(job, error);
                 this.failed.increment();
             }
+            this.progress.report(job.id(), worker, 100);
         } catch (RuntimeException ex) {
             this.completionErrors.increment();
             countIfLockError(ex);

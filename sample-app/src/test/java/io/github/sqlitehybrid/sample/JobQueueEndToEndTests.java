@@ -111,6 +111,22 @@ class JobQueueEndToEndTests {
                 .isZero();
         assertThat(number(object(methods, "JobRepository.fail"), "failures")).isZero();
 
+        // Progress reports went through the write buffer; POST /actuator/dblocks flushes what is left.
+        Map<String, Object> flushed =
+                http.post().uri("/actuator/dblocks").retrieve().body(JSON_OBJECT);
+        assertThat(flushed).containsKey("flushed");
+        JdbcClient jdbc = JdbcClient.create(this.jdbcTemplate);
+        assertThat(count(jdbc, "SELECT count(*) FROM job_progress WHERE percent = 100"))
+                .isEqualTo(TOTAL_JOBS);
+        Map<String, Object> writeBuffer =
+                object(http.get().uri("/actuator/dblocks").retrieve().body(JSON_OBJECT), "writeBuffer");
+        // Claimed and finished for every job, transcribed for the completed ones: every call accepted.
+        assertThat(number(writeBuffer, "buffered"))
+                .isEqualTo(2L * TOTAL_JOBS + this.workers.stats().completed());
+        assertThat(number(writeBuffer, "pending")).isZero();
+        assertThat(number(writeBuffer, "failed")).isZero();
+        System.out.println("writeBuffer: " + writeBuffer);
+
         // The service's own log lines went to the log database, not to the main file.
         Map<String, Object> logDatabase = object(dblocks, "logDatabase");
         assertThat(number(logDatabase, "logged")).isPositive();

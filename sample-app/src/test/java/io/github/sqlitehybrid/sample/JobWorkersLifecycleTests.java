@@ -44,6 +44,9 @@ class JobWorkersLifecycleTests {
     private JobRepository jobs;
 
     @Autowired
+    private JobProgress progress;
+
+    @Autowired
     private JdbcTemplate jdbcTemplate;
 
     @Autowired
@@ -100,7 +103,7 @@ class JobWorkersLifecycleTests {
         };
         SampleProperties properties =
                 new SampleProperties(1, Duration.ofMillis(20), Duration.ZERO, 0, Duration.ofMillis(300));
-        JobWorkers stuck = new JobWorkers(this.jobs, endless, this.lockErrors, properties);
+        JobWorkers stuck = new JobWorkers(this.jobs, endless, this.progress, this.lockErrors, properties);
         stuck.start();
         long id = this.jobs.enqueue("https://pod.example/endless.mp3");
         awaitStatus(id, JobStatus.RUNNING);
