@@ -110,7 +110,7 @@ final class TurnConnection implements InvocationHandler {
 
     private void setAutoCommit(boolean on) throws SQLException {
         if (!on && this.autoCommit && this.holder == null) {
-            this.holder = this.turn.acquire(currentWork("transaction"), this.acquireTimeout);
+            this.holder = this.turn.acquire(currentWork("an unnamed transaction"), this.acquireTimeout);
         }
         try {
             this.target.setAutoCommit(on);

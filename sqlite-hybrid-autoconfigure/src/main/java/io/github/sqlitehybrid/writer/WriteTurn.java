@@ -18,10 +18,10 @@ import org.jspecify.annotations.Nullable;
  * strict arrival order.
  *
  * <p>Writers wait here, in Java, instead of in SQLite's busy handler, which polls with sleeps of up to
- * 100 ms and lets late arrivals overtake. Only the first waiter spins, briefly, so the turn passes to it
- * within microseconds of its release; the others park until they reach the front. A fair
- * {@code ReentrantLock} parks every waiter, and the wake-up of the next one costs about a third of a short
- * transaction; an unfair one lets newcomers barge and starves waiters.
+ * 100 ms and lets late arrivals overtake. Only the first waiter stays runnable, yielding the processor
+ * rather than burning it, so the turn passes to it soon after its release; the others park until they
+ * reach the front. An unfair lock would let newcomers barge and starve waiters. On two cores the hand-over
+ * still costs a good part of a short transaction: the benchmark module measures it.
  *
  * <p>The turn belongs to a {@link Holder}, not to a thread: it is released by whoever ends the
  * transaction. A wait is bounded; running out raises {@link WriteTurnTimeoutException}, which names the
@@ -31,7 +31,7 @@ public final class WriteTurn {
 
     private static final Log logger = LogFactory.getLog(WriteTurn.class);
 
-    /** How long the first waiter spins before it parks: longer than most write transactions take. */
+    /** How long the first waiter stays runnable before it parks: longer than most write transactions take. */
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private final String database;
@@ -113,7 +113,9 @@ public final class WriteTurn {
                     throw new WriteTurnTimeoutException(this.database, work, timeout, this.holder.get(), false);
                 }
                 if (spinUntil != 0 && now - spinUntil < 0) {
-                    Thread.onSpinWait();
+                    // Yield rather than spin: with few cores, the holder and the thread that just gave the
+                    // turn back need the processor more than this waiter does.
+                    Thread.yield();
                 } else {
                     LockSupport.parkNanos(this, deadline - now);
                     if (Thread.interrupted()) {
@@ -148,11 +150,12 @@ public final class WriteTurn {
         this.maxHoldNanos.accumulate(held);
         if (held > this.longTransactionThreshold.toNanos()) {
             this.longTransactions.increment();
-            logger.warn("Write transaction " + released.work() + " on thread '"
+            logger.warn("The write turn of " + this.database + " was held for " + TimeUnit.NANOSECONDS.toMillis(held)
+                    + " ms by " + released.work() + " on thread '"
                     + released.thread().getName()
-                    + "' held the write turn of " + this.database + " for "
-                    + TimeUnit.NANOSECONDS.toMillis(held) + " ms (sqlite.hybrid.writer.long-transaction-threshold is "
-                    + this.longTransactionThreshold.toMillis() + " ms); every other writer waited meanwhile");
+                    + "' (sqlite.hybrid.writer.long-transaction-threshold is "
+                    + this.longTransactionThreshold.toMillis()
+                    + " ms); every other writer waited meanwhile");
         }
     }
 

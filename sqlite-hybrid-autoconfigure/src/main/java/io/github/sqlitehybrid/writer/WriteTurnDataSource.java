@@ -42,7 +42,8 @@ final class WriteTurnDataSource extends DelegatingDataSource {
         String transaction = TransactionSynchronizationManager.getCurrentTransactionName();
         if (TransactionSynchronizationManager.isActualTransactionActive()
                 && !TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
-            holder = this.turn.acquire((transaction != null) ? transaction : "transaction", this.acquireTimeout);
+            holder = this.turn.acquire(
+                    (transaction != null) ? transaction : "an unnamed transaction", this.acquireTimeout);
         }
         try {
             Connection connection = (username != null)

@@ -17,7 +17,7 @@ import org.springframework.util.FileSystemUtils;
  *
  * <pre>
  * ./mvnw -q -pl sqlite-hybrid-benchmarks -am package -DskipTests
- * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar contention [operations per run, default 8000]
+ * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar contention [operations, default 8000] [threads, default 4,16,64]
  * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar write-buffer [upserts [rounds]]
  * </pre>
  */
@@ -40,9 +40,14 @@ public final class Benchmarks {
 
     private static void contention(String[] args) throws Exception {
         int operations = (args.length > 0) ? Integer.parseInt(args[0]) : 8000;
+        int[] threads = (args.length > 1)
+                ? java.util.Arrays.stream(args[1].split(","))
+                        .mapToInt(Integer::parseInt)
+                        .toArray()
+                : THREADS;
         Path directory = Files.createTempDirectory("sqlite-hybrid-benchmarks");
         try {
-            System.out.println(run(directory, operations, THREADS));
+            System.out.println(run(directory, operations, threads));
         } finally {
             FileSystemUtils.deleteRecursively(directory);
         }
