@@ -1,9 +1,9 @@
 package io.github.sqlitehybrid.buffer;
 
+import static io.github.sqlitehybrid.StartupFailureReports.reportOf;
 import static io.github.sqlitehybrid.buffer.WriteBufferCoalescingTests.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.sqlitehybrid.SqliteHybridPropertyFailureAnalyzer;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryTemplate;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -153,11 +152,7 @@ class WriteBufferAutoConfigurationTests {
         withDatabase()
                 .withPropertyValues("sqlite.hybrid.write-buffer." + setting)
                 .run((context) -> {
-                    assertThat(context).hasFailed();
-                    FailureAnalysis analysis =
-                            new SqliteHybridPropertyFailureAnalyzer().analyze(context.getStartupFailure());
-                    assertThat(analysis).isNotNull();
-                    assertThat(analysis.getDescription()).contains(property).contains(expected);
+                    assertThat(reportOf(context)).contains(property).contains(expected);
                 });
     }
 

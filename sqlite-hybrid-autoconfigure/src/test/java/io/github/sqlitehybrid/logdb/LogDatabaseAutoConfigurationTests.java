@@ -1,9 +1,9 @@
 package io.github.sqlitehybrid.logdb;
 
+import static io.github.sqlitehybrid.StartupFailureReports.reportOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
-import io.github.sqlitehybrid.SqliteHybridPropertyFailureAnalyzer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -22,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.SmartLifecycle;
@@ -195,11 +194,7 @@ class LogDatabaseAutoConfigurationTests {
 
     private void assertStartupFails(String name, String value, String expected) {
         enabled().withPropertyValues(name + "=" + value).run((context) -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new SqliteHybridPropertyFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription()).contains("'" + name + "'", "'" + value + "'");
-            assertThat(analysis.getDescription() + analysis.getAction()).contains(expected);
+            assertThat(reportOf(context)).contains("'" + name + "'", "'" + value + "'", expected);
         });
     }
 

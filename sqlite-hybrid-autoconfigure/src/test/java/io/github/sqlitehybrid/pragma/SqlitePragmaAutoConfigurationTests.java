@@ -1,9 +1,9 @@
 package io.github.sqlitehybrid.pragma;
 
+import static io.github.sqlitehybrid.StartupFailureReports.reportOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.sqlitehybrid.SqliteHybridPropertyFailureAnalyzer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,7 +15,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -280,11 +279,7 @@ class SqlitePragmaAutoConfigurationTests {
 
     private void assertStartupFails(String property, String name, String value, String expected) {
         withSqliteUrl().withPropertyValues(property).run((context) -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new SqliteHybridPropertyFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription()).contains("'" + name + "'", "'" + value + "'");
-            assertThat(analysis.getDescription() + analysis.getAction()).contains(expected);
+            assertThat(reportOf(context)).contains("'" + name + "'", "'" + value + "'", expected);
         });
     }
 

@@ -1,10 +1,10 @@
 package io.github.sqlitehybrid.retry;
 
+import static io.github.sqlitehybrid.StartupFailureReports.reportOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.sqlitehybrid.SqliteHybridPropertyFailureAnalyzer;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
@@ -249,10 +248,7 @@ class DbRetryAutoConfigurationTests {
 
     private void assertStartupFails(String property, String name, String value) {
         withDatabase().withPropertyValues(property).run((context) -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new SqliteHybridPropertyFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription()).contains("'" + name + "'", "'" + value + "'");
+            assertThat(reportOf(context)).contains("'" + name + "'", "'" + value + "'");
         });
     }
 

@@ -1,10 +1,10 @@
 package io.github.sqlitehybrid.writer;
 
+import static io.github.sqlitehybrid.StartupFailureReports.reportOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.jayway.jsonpath.JsonPath;
-import io.github.sqlitehybrid.SqliteHybridPropertyFailureAnalyzer;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
@@ -215,10 +214,7 @@ class GroupCommitAutoConfigurationTests {
     private void assertStartupFails(String property, String value) {
         String name = "sqlite.hybrid.writer.group-commit." + property;
         withDatabase().withPropertyValues(name + "=" + value).run((context) -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis analysis = new SqliteHybridPropertyFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription()).contains("'" + name + "'", "'" + value + "'");
+            assertThat(reportOf(context)).contains("'" + name + "'", "'" + value + "'");
         });
     }
 

@@ -1,5 +1,6 @@
 package io.github.sqlitehybrid.writer;
 
+import static io.github.sqlitehybrid.StartupFailureReports.reportOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -353,11 +354,7 @@ class SingleWriterTests {
     @Test
     void badAcquireTimeoutFailsNamingTheProperty() {
         withDatabase("sqlite.hybrid.writer.acquire-timeout=0s").run((context) -> {
-            assertThat(context).hasFailed();
-            assertThat(new io.github.sqlitehybrid.SqliteHybridPropertyFailureAnalyzer()
-                            .analyze(context.getStartupFailure())
-                            .getDescription())
-                    .contains("'sqlite.hybrid.writer.acquire-timeout'");
+            assertThat(reportOf(context)).contains("'sqlite.hybrid.writer.acquire-timeout'");
         });
     }
 

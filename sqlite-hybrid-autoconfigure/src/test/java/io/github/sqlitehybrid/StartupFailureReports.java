@@ -1,0 +1,26 @@
+package io.github.sqlitehybrid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+
+/** What a user reads when the starter stops startup: the report of {@link SqliteHybridPropertyFailureAnalyzer}. */
+public final class StartupFailureReports {
+
+    private StartupFailureReports() {}
+
+    /**
+     * The report of a context that must have failed to start because of a {@code sqlite.hybrid.*} value.
+     * @param context a context that failed
+     * @return the report's description, then its action
+     */
+    public static String reportOf(AssertableApplicationContext context) {
+        assertThat(context).hasFailed();
+        FailureAnalysis analysis = new SqliteHybridPropertyFailureAnalyzer().analyze(context.getStartupFailure());
+        assertThat(analysis)
+                .as("failure analysis of %s", context.getStartupFailure())
+                .isNotNull();
+        return analysis.getDescription() + "\n" + analysis.getAction();
+    }
+}
