@@ -8,9 +8,13 @@ import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryTemplate;
 import io.github.sqlitehybrid.retry.LockStatistics;
+import io.github.sqlitehybrid.writer.GroupCommitAutoConfiguration;
+import io.github.sqlitehybrid.writer.GroupCommitWriter;
+import io.github.sqlitehybrid.writer.SingleWriterAutoConfiguration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -20,6 +24,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.UncategorizedSQLException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -137,6 +142,42 @@ class DbLocksEndpointAutoConfigurationTests {
                 .run((context) -> assertThat(
                                 context.getBean(DbLocksEndpoint.class).dblocks())
                         .doesNotContainKey("logDatabase"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void reportsTheWriteTurnAndGroupCommitWithTheSingleWriter() {
+        withDatabase()
+                .withConfiguration(
+                        AutoConfigurations.of(SingleWriterAutoConfiguration.class, GroupCommitAutoConfiguration.class))
+                .run((context) -> {
+                    JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+                    jdbc.execute("CREATE TABLE t (x INTEGER)");
+                    jdbc.update("INSERT INTO t VALUES (1)");
+                    context.getBean(GroupCommitWriter.class).execute((unit) -> unit.update("INSERT INTO t VALUES (2)"));
+                    Map<String, Object> report =
+                            context.getBean(DbLocksEndpoint.class).dblocks();
+                    assertThat((Map<String, Object>) report.get("writer"))
+                            .containsEntry("holder", null)
+                            .containsEntry("waiting", 0)
+                            .containsEntry("timeouts", 0L)
+                            .containsKeys("acquisitions", "avgWaitMs", "maxHoldMs");
+                    assertThat((Long) ((Map<String, Object>) report.get("writer")).get("acquisitions"))
+                            .isGreaterThanOrEqualTo(3);
+                    assertThat((Map<String, Object>) report.get("groupCommit"))
+                            .containsEntry("committedUnits", 1L)
+                            .containsEntry("groups", 1L);
+                });
+    }
+
+    @Test
+    void hasNoWriterSectionWhenTheSingleWriterIsOff() {
+        withDatabase()
+                .withConfiguration(AutoConfigurations.of(SingleWriterAutoConfiguration.class))
+                .withPropertyValues("sqlite.hybrid.writer.enabled=false")
+                .run((context) -> assertThat(
+                                context.getBean(DbLocksEndpoint.class).dblocks())
+                        .doesNotContainKey("writer"));
     }
 
     @Test
