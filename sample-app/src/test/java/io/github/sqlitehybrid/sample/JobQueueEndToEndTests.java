@@ -57,10 +57,7 @@ class JobQueueEndToEndTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> "jdbc:sqlite:" + dataDirectory.resolve("sample.db"));
-        registry.add(
-                "sqlite.hybrid.log-database.path",
-                () -> dataDirectory.resolve("sample-logs.db").toString());
+        TestDataFiles.inside(dataDirectory, registry);
     }
 
     @LocalServerPort
