@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,52 @@ class WriteTurnTests {
         }
         assertThat(order).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
         assertThat(this.turn.stats().acquisitions()).isEqualTo(9);
+        assertThat(this.turn.holder()).isNull();
+    }
+
+    @Test
+    void givesEveryThreadTheTurnAloneAndNeverStallsUnderRaces() throws Exception {
+        int threads = 16;
+        int turnsEach = 3000;
+        int[] counter = new int[1];
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Void>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int seed = t;
+                results.add(pool.submit(() -> {
+                    java.util.Random random = new java.util.Random(seed);
+                    for (int i = 0; i < turnsEach; i++) {
+                        // A short wait for the turn would have run out only through a lost wake-up.
+                        WriteTurn.Holder holder = this.turn.acquire("stress", Duration.ofSeconds(10));
+                        try {
+                            // Not atomic on purpose: only one holder at a time keeps the count right.
+                            counter[0] = counter[0] + 1;
+                            if (random.nextInt(8) == 0) {
+                                Thread.onSpinWait();
+                            }
+                        } finally {
+                            this.turn.release(holder);
+                        }
+                        // Mostly straight back (the case the grace is for), sometimes after a pause.
+                        int pause = random.nextInt(10);
+                        if (pause == 0) {
+                            Thread.sleep(0, 50_000);
+                        } else if (pause == 1) {
+                            Thread.yield();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<Void> result : results) {
+                result.get(50, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(counter[0]).isEqualTo(threads * turnsEach);
+        assertThat(this.turn.stats().timeouts()).isZero();
         assertThat(this.turn.holder()).isNull();
     }
 
