@@ -100,11 +100,11 @@ final class TurnConnection implements InvocationHandler {
             case "createStatement":
             case "prepareStatement":
             case "prepareCall":
-                Statement statement = (Statement) invokeTarget(method, args);
+                Statement statement = (Statement) invokeOn(this.target, method, args);
                 String sql = (args != null && args.length > 0 && args[0] instanceof String text) ? text : null;
                 return StatementHandler.wrap(statement, sql, this);
             default:
-                return invokeTarget(method, args);
+                return invokeOn(this.target, method, args);
         }
     }
 
@@ -169,9 +169,10 @@ final class TurnConnection implements InvocationHandler {
         }
     }
 
-    private @Nullable Object invokeTarget(Method method, @Nullable Object[] args) throws Throwable {
+    /** Call the method on the object behind a proxy, throwing what it threw rather than a reflection wrapper. */
+    private static @Nullable Object invokeOn(Object target, Method method, @Nullable Object[] args) throws Throwable {
         try {
-            return method.invoke(this.target, args);
+            return method.invoke(target, args);
         } catch (InvocationTargetException ex) {
             throw ex.getTargetException();
         }
@@ -239,20 +240,12 @@ final class TurnConnection implements InvocationHandler {
                     String sql = (args != null && args.length > 0 && args[0] instanceof String text)
                             ? text
                             : this.preparedSql;
-                    return this.connection.execute(sql, () -> invokeTarget(method, args));
+                    return this.connection.execute(sql, () -> invokeOn(this.target, method, args));
                 case "executeBatch":
                 case "executeLargeBatch":
-                    return this.connection.execute(null, () -> invokeTarget(method, args));
+                    return this.connection.execute(null, () -> invokeOn(this.target, method, args));
                 default:
-                    return invokeTarget(method, args);
-            }
-        }
-
-        private @Nullable Object invokeTarget(Method method, @Nullable Object[] args) throws Throwable {
-            try {
-                return method.invoke(this.target, args);
-            } catch (InvocationTargetException ex) {
-                throw ex.getTargetException();
+                    return invokeOn(this.target, method, args);
             }
         }
     }
