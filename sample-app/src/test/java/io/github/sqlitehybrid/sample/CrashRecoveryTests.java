@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,7 @@ class CrashRecoveryTests {
         Set<Long> acknowledged = new HashSet<>(file.ids("SELECT id FROM jobs WHERE status = 'completed'"));
         doomed.http().post().uri("/actuator/dblocks").retrieve().toBodilessEntity();
         Set<Long> acknowledgedLater = new HashSet<>(file.ids("SELECT id FROM jobs WHERE status = 'completed'"));
+        Object writeBufferAtKill = doomed.getJson("/actuator/dblocks").get("writeBuffer");
         doomed.sigkill();
         doomed.awaitExit(Duration.ofSeconds(30));
 
@@ -133,12 +135,18 @@ class CrashRecoveryTests {
         assertThat(file.integrityCheck()).containsExactly("ok");
         System.out.printf(
                 "Crash: %d completed at the kill (%d acknowledged before the last flush), %d left running and"
-                        + " recovered, %d final progress reports lost (at most %d allowed)%n",
-                completedAtKill, acknowledged.size(), leftRunning.size(), lostFinalReports, MAX_PENDING);
+                        + " recovered, %d final progress reports lost (at most %d allowed); write buffer just before"
+                        + " the kill: %s%n",
+                completedAtKill,
+                acknowledged.size(),
+                leftRunning.size(),
+                lostFinalReports,
+                MAX_PENDING,
+                writeBufferAtKill);
     }
 
     private static String placeholders(int count) {
-        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     private static Object[] append(Set<Long> ids, Object last) {

@@ -97,9 +97,13 @@ class TwoInstancesOnOneFileTests {
     private static String retryFigures(Map<String, Object> dblocks) {
         Map<String, Object> retry = (Map<String, Object>) dblocks.get("retry");
         Map<String, Object> writeBuffer = (Map<String, Object>) dblocks.get("writeBuffer");
+        Map<String, Object> writer = (Map<String, Object>) dblocks.get("writer");
         return "retry: calls=" + retry.get("calls") + " lockErrors=" + retry.get("lockErrors") + " retries="
                 + retry.get("retries") + " recoveries=" + retry.get("recoveries") + " failures=" + retry.get("failures")
                 + " lockErrorCodes=" + retry.get("lockErrorCodes") + "; writeBuffer: flushed="
-                + writeBuffer.get("flushed") + " failed=" + writeBuffer.get("failed");
+                + writeBuffer.get("flushed") + " failed=" + writeBuffer.get("failed")
+                + "; write turn (waits for the other process's lock show in the hold times): avgHoldMs="
+                + writer.get("avgHoldMs") + " maxHoldMs=" + writer.get("maxHoldMs") + " longTransactions="
+                + writer.get("longTransactions");
     }
 }
