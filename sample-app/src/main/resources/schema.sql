@@ -1,5 +1,9 @@
 -- Run at every start (spring.sql.init.mode=always), so every statement must be idempotent.
--- Times are ISO-8601 UTC text, the form SQLite's own date functions read and write.
+-- Times: *_at columns are ISO-8601 UTC text with milliseconds (fixed width, so text order is time order);
+-- lease_expires_at is epoch milliseconds, compared as a number. The application computes every time and binds
+-- it, so no statement depends on SQLite's date functions and the same SQL runs on PostgreSQL.
+-- A data file made before leases existed lacks lease_expires_at: delete it (CREATE TABLE IF NOT EXISTS
+-- does not add columns to an existing table).
 
 CREATE TABLE IF NOT EXISTS jobs (
     id          INTEGER PRIMARY KEY,
@@ -8,8 +12,10 @@ CREATE TABLE IF NOT EXISTS jobs (
     attempts    INTEGER NOT NULL DEFAULT 0,
     worker      TEXT,
     error       TEXT,
-    created_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    -- While running: until when the worker owns it; then the reaper puts it back in the queue. NULL otherwise.
+    lease_expires_at INTEGER,
+    created_at  TEXT    NOT NULL,
+    updated_at  TEXT    NOT NULL
 );
 
 -- Workers look for the oldest queued job and the counts endpoint groups by status: both read this index only.
@@ -19,7 +25,7 @@ CREATE TABLE IF NOT EXISTS transcripts (
     job_id     INTEGER PRIMARY KEY REFERENCES jobs (id),
     text       TEXT    NOT NULL,
     word_count INTEGER NOT NULL,
-    created_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    created_at TEXT    NOT NULL
 );
 
 -- Written by the workers through the starter's write buffer: latest report per job, in short batches.

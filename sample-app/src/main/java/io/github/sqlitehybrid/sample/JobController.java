@@ -2,6 +2,7 @@ package io.github.sqlitehybrid.sample;
 
 import io.github.sqlitehybrid.sample.JobRepository.JobIdRange;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -18,7 +19,7 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * The job queue over HTTP: queue episodes to transcribe, look at a job, count jobs by status.
  *
- * <p>Bad input is answered 400 with a problem detail ({@code spring.mvc.problemdetails.enabled}) whose
+ * <p>Episode URLs must be absolute http or https URLs. Bad input is answered 400 with a problem detail ({@code spring.mvc.problemdetails.enabled}) whose
  * {@code detail} says what was wrong.
  */
 @RestController
@@ -38,7 +39,7 @@ final class JobController {
 
     @PostMapping
     ResponseEntity<JobCreated> enqueue(@RequestBody EnqueueRequest request) {
-        String episodeUrl = requireText("episodeUrl", request.episodeUrl());
+        String episodeUrl = requireHttpUrl("episodeUrl", requireText("episodeUrl", request.episodeUrl()), "");
         long id = this.jobs.enqueue(episodeUrl);
         return ResponseEntity.created(URI.create("/jobs/" + id)).body(new JobCreated(id));
     }
@@ -50,7 +51,7 @@ final class JobController {
         if (count == null || count < 1 || count > MAX_BATCH) {
             throw badRequest("count must be between 1 and " + MAX_BATCH + ", was " + count);
         }
-        String prefix = requireText("prefix", request.prefix());
+        String prefix = requireHttpUrl("prefix", requireText("prefix", request.prefix()), "1");
         JobIdRange ids = this.jobs.enqueueBatch(prefix, count);
         return new BatchCreated(count, ids.firstId(), ids.lastId());
     }
@@ -79,6 +80,23 @@ final class JobController {
         return value.strip();
     }
 
+    /** An absolute http or https URL with a host, once {@code suffix} is appended. */
+    private static String requireHttpUrl(String name, String value, String suffix) {
+        URI uri;
+        try {
+            uri = new URI(value + suffix);
+        } catch (URISyntaxException ex) {
+            throw badRequest(name + " is not a valid URL: " + ex.getReason() + " at index " + ex.getIndex());
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null
+                || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || uri.getHost() == null) {
+            throw badRequest(name + " must be an absolute http or https URL with a host");
+        }
+        return value;
+    }
+
     private static ResponseStatusException badRequest(String detail) {
         return new ResponseStatusException(HttpStatus.BAD_REQUEST, detail);
     }
@@ -94,7 +112,7 @@ final class JobController {
      * Body of {@code POST /jobs/batch}.
      *
      * @param count how many jobs, 1 to {@value JobController#MAX_BATCH}
-     * @param prefix the episodes' URLs are this prefix followed by 1, 2, ... {@code count}
+     * @param prefix the episodes' URLs are this prefix followed by 1, 2, ... {@code count}; an http or https URL
      */
     record BatchRequest(Integer count, String prefix) {}
 

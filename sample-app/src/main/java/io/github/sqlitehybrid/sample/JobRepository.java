@@ -4,15 +4,15 @@ import io.github.sqlitehybrid.retry.DbRetry;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -24,15 +24,22 @@ import org.springframework.transaction.annotation.Transactional;
  * again. {@code @DbRetry} sits beside {@code @Transactional} and runs outside it, so each attempt is a new
  * transaction.
  *
+ * <p>A running job is leased: its worker owns it until {@code lease_expires_at} (epoch milliseconds), which
+ * the worker renews while it works and the reaper ({@link #requeueExpiredLeases()}) enforces, so several
+ * processes can share one file and a dead one's jobs come back. Times are computed in Java and bound as
+ * parameters, and ids come from {@code INSERT ... RETURNING}: the statements run unchanged on PostgreSQL.
+ *
  * <p>Not final: the retry and transaction advice apply through a subclass proxy.
  */
 @Repository
 public class JobRepository {
 
-    /** SQLite's current time in the form the schema stores. */
-    private static final String NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+    /** The form {@code created_at} and {@code updated_at} are stored in: ISO-8601 UTC, always milliseconds. */
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private static final String INSERT_QUEUED = "INSERT INTO jobs (episode_url, status) VALUES (?, 'queued')";
+    private static final String INSERT_QUEUED =
+            "INSERT INTO jobs (episode_url, status, created_at, updated_at) VALUES (?, 'queued', ?, ?) RETURNING id";
 
     private final JdbcTemplate jdbcTemplate;
 
@@ -51,13 +58,17 @@ public class JobRepository {
      */
     @DbRetry
     public long enqueue(String episodeUrl) {
-        KeyHolder keys = new GeneratedKeyHolder();
-        this.jdbc.sql(INSERT_QUEUED).param(episodeUrl).update(keys);
-        return keys.getKeyAs(Number.class).longValue();
+        String now = timestamp(Instant.now());
+        return this.jdbc
+                .sql(INSERT_QUEUED)
+                .params(episodeUrl, now, now)
+                .query(Long.class)
+                .single();
     }
 
     /**
-     * Queue many jobs in one transaction: all of them or, on failure, none.
+     * Queue many jobs in one transaction: all of them or, on failure, none. Each row's id comes back from its
+     * own {@code INSERT ... RETURNING}, one prepared statement for all of them.
      * @param urlPrefix the episodes' URLs are this prefix followed by 1, 2, ... {@code count}
      * @param count how many jobs
      * @return the ids the new jobs were given
@@ -65,23 +76,24 @@ public class JobRepository {
     @DbRetry
     @Transactional
     public JobIdRange enqueueBatch(String urlPrefix, int count) {
-        this.jdbcTemplate.batchUpdate(INSERT_QUEUED, new BatchPreparedStatementSetter() {
-
-            @Override
-            public void setValues(PreparedStatement statement, int index) throws SQLException {
-                statement.setString(1, urlPrefix + (index + 1));
+        String now = timestamp(Instant.now());
+        return this.jdbcTemplate.execute(INSERT_QUEUED, (PreparedStatement statement) -> {
+            long firstId = 0;
+            long lastId = 0;
+            statement.setString(2, now);
+            statement.setString(3, now);
+            for (int i = 1; i <= count; i++) {
+                statement.setString(1, urlPrefix + i);
+                try (ResultSet key = statement.executeQuery()) {
+                    key.next();
+                    lastId = key.getLong(1);
+                }
+                if (i == 1) {
+                    firstId = lastId;
+                }
             }
-
-            @Override
-            public int getBatchSize() {
-                return count;
-            }
+            return new JobIdRange(firstId, lastId);
         });
-        // Inside one write transaction nobody else inserts, and SQLite gives each new row the largest rowid
-        // plus one, so the ids are consecutive and end at the last one inserted.
-        long lastId =
-                this.jdbc.sql("SELECT last_insert_rowid()").query(Long.class).single();
-        return new JobIdRange(lastId - count + 1, lastId);
     }
 
     /**
@@ -116,19 +128,21 @@ public class JobRepository {
     }
 
     /**
-     * Move the oldest queued job to running, owned by the given worker.
+     * Move the oldest queued job to running, owned by the given worker until {@code leaseDuration} from now.
      *
      * <p>It reads, then writes, as most code does. With the starter's single writer (the default) the
-     * transaction waits for the write turn and begins with {@code BEGIN IMMEDIATE}, so no other worker can
-     * claim the same job meanwhile. Without it, several workers would read the same oldest job, SQLite would
-     * fail all but the first writer at once with {@code SQLITE_BUSY_SNAPSHOT}, and {@code @DbRetry} would run
-     * their whole transaction again; it stays for locks held by other processes.
-     * @param worker the claiming worker's name
+     * transaction waits for the write turn and begins with {@code BEGIN IMMEDIATE}, so no other worker of this
+     * process can claim the same job meanwhile. Another process on the same file has no share in the write
+     * turn: its claim waits for SQLite's lock (busy timeout) or fails with {@code SQLITE_BUSY_SNAPSHOT}, and
+     * {@code @DbRetry} runs the whole transaction again. The {@code status = 'queued'} condition of the
+     * UPDATE keeps the claim safe on any isolation level.
+     * @param worker the claiming worker's name, unique across processes
+     * @param leaseDuration how long the claim holds unless renewed; then the reaper puts the job back
      * @return the claimed job, or empty when none is queued
      */
     @DbRetry
     @Transactional
-    public Optional<ClaimedJob> claimNext(String worker) {
+    public Optional<ClaimedJob> claimNext(String worker, Duration leaseDuration) {
         Optional<ClaimedJob> next = this.jdbc
                 .sql("SELECT id, episode_url FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1")
                 .query((row, rowNum) -> new ClaimedJob(row.getLong(1), row.getString(2), worker))
@@ -136,13 +150,65 @@ public class JobRepository {
         if (next.isEmpty()) {
             return next;
         }
+        Instant now = Instant.now();
         int updated = this.jdbc
-                .sql("UPDATE jobs SET status = 'running', worker = ?, attempts = attempts + 1, updated_at = " + NOW
-                        + " WHERE id = ? AND status = 'queued'")
-                .params(worker, next.get().id())
+                .sql("""
+                        UPDATE jobs SET status = 'running', worker = ?, attempts = attempts + 1, lease_expires_at = ?,
+                                        updated_at = ?
+                        WHERE id = ? AND status = 'queued'""")
+                .params(
+                        worker,
+                        now.plus(leaseDuration).toEpochMilli(),
+                        timestamp(now),
+                        next.get().id())
                 .update();
-        // SQLite never lets a stale snapshot write, but the condition keeps the claim safe on any isolation.
         return (updated == 1) ? next : Optional.empty();
+    }
+
+    /**
+     * Extend the lease of a job the worker still owns.
+     * @param job the job, as claimed
+     * @param leaseDuration the new lease runs this long from now
+     * @return whether the worker still owned the job; {@code false} when the reaper took it back meanwhile
+     */
+    @DbRetry
+    public boolean renewLease(ClaimedJob job, Duration leaseDuration) {
+        return this.jdbc
+                        .sql("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND status = 'running' AND worker = ?")
+                        .params(Instant.now().plus(leaseDuration).toEpochMilli(), job.id(), job.worker())
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Put a job the worker owns but will not finish back in the queue at once, without waiting for its
+     * lease to expire.
+     * @param job the job, as claimed
+     * @return whether the worker still owned the job
+     */
+    @DbRetry
+    public boolean release(ClaimedJob job) {
+        return this.jdbc
+                        .sql("""
+                                UPDATE jobs SET status = 'queued', worker = NULL, lease_expires_at = NULL, updated_at = ?
+                                WHERE id = ? AND status = 'running' AND worker = ?""")
+                        .params(timestamp(Instant.now()), job.id(), job.worker())
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Put every running job whose lease has expired back in the queue: its worker died with its process, or
+     * could neither finish it nor renew the lease in time. A running job without a lease (written before
+     * leases existed) counts as expired.
+     * @return how many jobs were put back
+     */
+    @DbRetry
+    public int requeueExpiredLeases() {
+        Instant now = Instant.now();
+        return this.jdbc.sql("""
+                        UPDATE jobs SET status = 'queued', worker = NULL, lease_expires_at = NULL, updated_at = ?
+                        WHERE status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)""").params(timestamp(now), now.toEpochMilli()).update();
     }
 
     /**
@@ -155,11 +221,12 @@ public class JobRepository {
     @Transactional
     public void complete(ClaimedJob job, Transcript transcript) {
         requireRunning(job);
+        Instant now = Instant.now();
         this.jdbc
-                .sql("INSERT INTO transcripts (job_id, text, word_count) VALUES (?, ?, ?)")
-                .params(job.id(), transcript.text(), transcript.wordCount())
+                .sql("INSERT INTO transcripts (job_id, text, word_count, created_at) VALUES (?, ?, ?, ?)")
+                .params(job.id(), transcript.text(), transcript.wordCount(), timestamp(now))
                 .update();
-        finish(job, JobStatus.COMPLETED, null);
+        finish(job, JobStatus.COMPLETED, null, now);
     }
 
     /**
@@ -172,20 +239,7 @@ public class JobRepository {
     @Transactional
     public void fail(ClaimedJob job, String error) {
         requireRunning(job);
-        finish(job, JobStatus.FAILED, error);
-    }
-
-    /**
-     * Put jobs left running by an earlier run of the application, which stopped before it finished them,
-     * back in the queue. Only while no worker of this application runs: each SQLite file has one owner.
-     * @return how many jobs were put back
-     */
-    @DbRetry
-    public int requeueAbandoned() {
-        return this.jdbc
-                .sql("UPDATE jobs SET status = 'queued', worker = NULL, updated_at = " + NOW
-                        + " WHERE status = 'running'")
-                .update();
+        finish(job, JobStatus.FAILED, error, Instant.now());
     }
 
     /** Reads before it writes, so a job finished or requeued meanwhile is never overwritten. */
@@ -200,11 +254,20 @@ public class JobRepository {
         }
     }
 
-    private void finish(ClaimedJob job, JobStatus status, String error) {
+    private void finish(ClaimedJob job, JobStatus status, String error, Instant now) {
         this.jdbc
-                .sql("UPDATE jobs SET status = ?, error = ?, updated_at = " + NOW + " WHERE id = ?")
-                .params(status.value(), error, job.id())
+                .sql("UPDATE jobs SET status = ?, error = ?, lease_expires_at = NULL, updated_at = ? WHERE id = ?")
+                .params(status.value(), error, timestamp(now), job.id())
                 .update();
+    }
+
+    /**
+     * A time in the form the {@code *_at} text columns hold; fixed width, so that text order is time order.
+     * @param instant the time
+     * @return ISO-8601 UTC with milliseconds
+     */
+    static String timestamp(Instant instant) {
+        return TIMESTAMP.format(instant);
     }
 
     private static Job job(ResultSet row, int rowNum) throws SQLException {

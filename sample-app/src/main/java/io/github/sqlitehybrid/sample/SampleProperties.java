@@ -13,6 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param failureRate share of transcriptions that fail at random, from 0 to 1, on top of those whose URL
  *     contains "fail"
  * @param shutdownTimeout how long stopping waits for jobs in flight before it interrupts them
+ * @param leaseDuration how long a claimed job belongs to its worker without news from it: the worker's process
+ *     renews the lease of each job in hand every third of this time, and puts back in the queue every running
+ *     job whose lease expired (its process died or lost the database for that long), so it should comfortably
+ *     exceed the longest pause a live process may have (GC, a lock held by another process)
  */
 @ConfigurationProperties("sample")
 public record SampleProperties(
@@ -20,7 +24,8 @@ public record SampleProperties(
         @DefaultValue("50ms") Duration pollInterval,
         @DefaultValue("5ms") Duration workTime,
         @DefaultValue("0.05") double failureRate,
-        @DefaultValue("10s") Duration shutdownTimeout) {
+        @DefaultValue("10s") Duration shutdownTimeout,
+        @DefaultValue("30s") Duration leaseDuration) {
 
     public SampleProperties {
         if (workers < 1) {
@@ -32,6 +37,9 @@ public record SampleProperties(
         requireNotNegative("sample.poll-interval", pollInterval);
         requireNotNegative("sample.work-time", workTime);
         requireNotNegative("sample.shutdown-timeout", shutdownTimeout);
+        if (leaseDuration.toMillis() < 30) {
+            throw new IllegalArgumentException("sample.lease-duration must be at least 30ms, was " + leaseDuration);
+        }
     }
 
     private static void requireNotNegative(String name, Duration value) {

@@ -127,6 +127,59 @@ class JobControllerTests {
         assertBadRequest(post("/jobs/batch", "{\"count\": 5, \"prefix\": \"\"}"), "prefix must not be blank");
     }
 
+    @Test
+    void anEpisodeUrlThatIsNotAnHttpUrlIsRejected() {
+        String notHttp = "episodeUrl must be an absolute http or https URL with a host";
+        assertBadRequest(post("/jobs", "{\"episodeUrl\": \"episode-1.mp3\"}"), notHttp);
+        assertBadRequest(post("/jobs", "{\"episodeUrl\": \"ftp://pod.example/1.mp3\"}"), notHttp);
+        assertBadRequest(post("/jobs", "{\"episodeUrl\": \"https:///1.mp3\"}"), notHttp);
+        assertBadRequest(
+                post("/jobs", "{\"episodeUrl\": \"https://pod.example/an episode.mp3\"}"),
+                "episodeUrl is not a valid URL: Illegal character in path at index 22");
+        assertBadRequest(
+                post("/jobs/batch", "{\"count\": 5, \"prefix\": \"pod.example/ep-\"}"),
+                "prefix must be an absolute http or https URL with a host");
+    }
+
+    @Test
+    void fieldsOfTheWrongTypeAreRejected() {
+        assertBadRequest(post("/jobs", "{\"episodeUrl\": [\"https://pod.example/1.mp3\"]}"), "Failed to read request");
+        assertBadRequest(post("/jobs", "{\"episodeUrl\": {\"url\": \"x\"}}"), "Failed to read request");
+        assertBadRequest(post("/jobs", "[\"https://pod.example/1.mp3\"]"), "Failed to read request");
+        assertBadRequest(
+                post("/jobs/batch", "{\"count\": 99999999999, \"prefix\": \"https://pod.example/\"}"),
+                "Failed to read request");
+    }
+
+    @Test
+    void aJobIdThatIsNotANumberIsRejected() {
+        assertBadRequest(exchange(HttpMethod.GET, "/jobs/abc", null), "Failed to convert 'id' with value: 'abc'");
+        assertBadRequest(
+                exchange(HttpMethod.GET, "/jobs/99999999999999999999", null),
+                "Failed to convert 'id' with value: '99999999999999999999'");
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsUnsupported() {
+        ResponseEntity<Map<String, Object>> answer = this.http
+                .post()
+                .uri("/jobs")
+                .contentType(MediaType.TEXT_PLAIN)
+                .body("https://pod.example/1.mp3")
+                .retrieve()
+                .onStatus((status) -> true, (req, res) -> {})
+                .toEntity(JSON_OBJECT);
+        assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+        assertThat(answer.getBody())
+                .containsEntry("detail", "Content-Type 'text/plain;charset=UTF-8' is not supported.");
+    }
+
+    @Test
+    void theDbLocksEndpointRejectsAMalformedWrite() {
+        ResponseEntity<Map<String, Object>> answer = post("/actuator/dblocks", "{\"flush\": ");
+        assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    }
+
     private static void assertBadRequest(ResponseEntity<Map<String, Object>> answer, String detail) {
         assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(answer.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);

@@ -18,10 +18,19 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** Starting and stopping the workers: jobs in hand finish, abandoned ones come back, the wait is bounded. */
+/**
+ * Starting and stopping the workers: jobs in hand finish, abandoned ones come back when their lease expires,
+ * the wait is bounded. The lease (600 ms) is shorter than a job (1 s): only renewal keeps a job with its worker.
+ */
 @SpringBootTest(
         webEnvironment = WebEnvironment.NONE,
-        properties = {"sample.workers=2", "sample.work-time=1s", "sample.failure-rate=0", "sample.poll-interval=20ms"})
+        properties = {
+            "sample.workers=2",
+            "sample.work-time=1s",
+            "sample.failure-rate=0",
+            "sample.poll-interval=20ms",
+            "sample.lease-duration=600ms"
+        })
 @DirtiesContext
 @Timeout(60)
 class JobWorkersLifecycleTests {
@@ -65,6 +74,8 @@ class JobWorkersLifecycleTests {
 
         assertThat(this.workers.isRunning()).isFalse();
         assertThat(status(id)).isEqualTo(JobStatus.COMPLETED);
+        // Renewed while it ran for longer than its lease, so never taken back and claimed again.
+        assertThat(this.jobs.findById(id).orElseThrow().attempts()).isEqualTo(1);
         assertThat(stopping).isLessThan(Duration.ofSeconds(5));
         long queuedAfterStop = this.jobs.enqueue("https://pod.example/after-stop.mp3");
         Thread.sleep(300); // fifteen poll intervals: a worker still polling would have claimed it
@@ -75,20 +86,42 @@ class JobWorkersLifecycleTests {
     }
 
     @Test
-    void startingPutsJobsLeftRunningByAnEarlierRunBackInTheQueue() {
+    void aRunningJobWhoseLeaseExpiredGoesBackToTheQueueWhileOneWithALiveLeaseStaysWithItsOwner() {
         this.workers.stop();
-        long id = this.jobs.enqueue("https://pod.example/abandoned.mp3");
+        long expired = this.jobs.enqueue("https://pod.example/abandoned.mp3");
+        long leased = this.jobs.enqueue("https://pod.example/leased-elsewhere.mp3");
+        long now = System.currentTimeMillis();
+        runningFor(expired, "job-worker-1@dead-process", now - 1);
+        runningFor(
+                leased,
+                "job-worker-1@live-process",
+                now + Duration.ofMinutes(10).toMillis());
+
+        this.workers.start();
+
+        awaitStatus(expired, JobStatus.COMPLETED);
+        Job job = this.jobs.findById(expired).orElseThrow();
+        assertThat(job.attempts()).isEqualTo(2);
+        assertThat(job.worker()).startsWith("job-worker-").endsWith("@" + this.workers.instanceId());
+        assertThat(job.transcript()).isNotNull();
+        // The same pass of the lease keeper saw both: the live lease was left alone.
+        Job other = this.jobs.findById(leased).orElseThrow();
+        assertThat(other.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(other.worker()).isEqualTo("job-worker-1@live-process");
+        this.jdbcTemplate.update("UPDATE jobs SET status = 'failed', error = 'test over' WHERE id = ?", leased);
+    }
+
+    @Test
+    void aRunningJobWithoutALeaseCountsAsExpired() {
+        this.workers.stop();
+        long id = this.jobs.enqueue("https://pod.example/from-before-leases.mp3");
         this.jdbcTemplate.update(
-                "UPDATE jobs SET status = 'running', worker = 'worker-of-a-crashed-run', attempts = 1 WHERE id = ?",
-                id);
+                "UPDATE jobs SET status = 'running', worker = 'old-worker', attempts = 1 WHERE id = ?", id);
 
         this.workers.start();
 
         awaitStatus(id, JobStatus.COMPLETED);
-        Job job = this.jobs.findById(id).orElseThrow();
-        assertThat(job.attempts()).isEqualTo(2);
-        assertThat(job.worker()).startsWith("job-worker-");
-        assertThat(job.transcript()).isNotNull();
+        assertThat(this.jobs.findById(id).orElseThrow().attempts()).isEqualTo(2);
     }
 
     @Test
@@ -98,8 +131,8 @@ class JobWorkersLifecycleTests {
             Thread.sleep(Duration.ofMinutes(1).toMillis());
             return Transcript.of("never");
         };
-        SampleProperties properties =
-                new SampleProperties(1, Duration.ofMillis(20), Duration.ZERO, 0, Duration.ofMillis(300));
+        SampleProperties properties = new SampleProperties(
+                1, Duration.ofMillis(20), Duration.ZERO, 0, Duration.ofMillis(300), Duration.ofSeconds(30));
         JobWorkers stuck = new JobWorkers(this.jobs, endless, this.progress, this.lockErrors, properties);
         stuck.start();
         long id = this.jobs.enqueue("https://pod.example/endless.mp3");
@@ -109,11 +142,22 @@ class JobWorkersLifecycleTests {
         stuck.stop();
         Duration stopping = Duration.ofNanos(System.nanoTime() - started);
 
-        assertThat(stopping).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
-        assertThat(status(id)).isEqualTo(JobStatus.RUNNING);
-        // The next start (restartWorkers) requeues it, and a normal worker completes it.
+        assertThat(stopping).isBetween(Duration.ofMillis(250), Duration.ofSeconds(10));
+        // The interrupted worker put it back at once, without waiting for its 30 s lease to expire.
+        Job job = this.jobs.findById(id).orElseThrow();
+        assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(job.worker()).isNull();
+        assertThat(stuck.stats().released()).isEqualTo(1);
         this.workers.start();
         awaitStatus(id, JobStatus.COMPLETED);
+    }
+
+    private void runningFor(long id, String worker, long leaseExpiresAt) {
+        this.jdbcTemplate.update(
+                "UPDATE jobs SET status = 'running', worker = ?, attempts = 1, lease_expires_at = ? WHERE id = ?",
+                worker,
+                leaseExpiresAt,
+                id);
     }
 
     private void awaitStatus(long id, JobStatus status) {

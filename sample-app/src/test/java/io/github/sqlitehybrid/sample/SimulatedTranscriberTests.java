@@ -37,7 +37,7 @@ class SimulatedTranscriberTests {
     }
 
     private static SimulatedTranscriber transcriber(double failureRate) {
-        return new SimulatedTranscriber(
-                new SampleProperties(1, Duration.ofMillis(50), Duration.ZERO, failureRate, Duration.ofSeconds(1)));
+        return new SimulatedTranscriber(new SampleProperties(
+                1, Duration.ofMillis(50), Duration.ZERO, failureRate, Duration.ofSeconds(1), Duration.ofSeconds(30)));
     }
 }
