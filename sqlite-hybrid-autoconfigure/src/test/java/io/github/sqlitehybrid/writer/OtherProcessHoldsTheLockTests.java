@@ -139,6 +139,51 @@ class OtherProcessHoldsTheLockTests {
                 });
     }
 
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void aFailedBeginImmediateGivesTheTurnBackAndLeavesItsConnectionFitForTheNextTransaction() {
+        this.contextRunner
+                .withPropertyValues(
+                        "spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("held.db"),
+                        // One pooled connection: the next transaction gets the one whose BEGIN failed.
+                        "spring.datasource.hikari.maximum-pool-size=1",
+                        "sqlite.hybrid.pragmas.busy-timeout=100ms")
+                .run((context) -> {
+                    JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+                    jdbc.execute("CREATE TABLE rows (thread INTEGER NOT NULL, seq INTEGER NOT NULL)");
+                    TransactionTemplate transaction =
+                            new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+                    WriteTurn turn = writeTurn(context);
+                    try (java.sql.Connection other =
+                                    java.sql.DriverManager.getConnection("jdbc:sqlite:" + this.dir.resolve("held.db"));
+                            java.sql.Statement statement = other.createStatement()) {
+                        // A connection of its own, outside the pool and the turn: to SQLite, another process.
+                        statement.execute("BEGIN EXCLUSIVE");
+                        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+                                () -> transaction.executeWithoutResult((status) -> RowWriter.write(jdbc, 0, 0)));
+                        assertThat(failure).hasRootCauseInstanceOf(org.sqlite.SQLiteException.class);
+                        assertThat(turn.holder()).isNull();
+                        assertThat(turn.stats().lockFailures()).isEqualTo(1);
+                        statement.execute("COMMIT");
+                    }
+                    // A rolled-back transaction leaves nothing behind: its statements ran inside BEGIN ... ROLLBACK,
+                    // not one by one in auto-commit.
+                    Throwable rolledBack = org.assertj.core.api.Assertions.catchThrowable(
+                            () -> transaction.executeWithoutResult((status) -> {
+                                jdbc.update("INSERT INTO rows (thread, seq) VALUES (1, 1)");
+                                throw new IllegalStateException("roll back");
+                            }));
+                    assertThat(rolledBack).hasMessage("roll back");
+                    assertThat(jdbc.queryForObject("SELECT count(*) FROM rows", Integer.class))
+                            .isZero();
+                    transaction.executeWithoutResult(
+                            (status) -> jdbc.update("INSERT INTO rows (thread, seq) VALUES (2, 2)"));
+                    assertThat(jdbc.queryForObject("SELECT count(*) FROM rows", Integer.class))
+                            .isEqualTo(1);
+                    assertThat(turn.holder()).isNull();
+                });
+    }
+
     private void writeWhileAnotherProcessHoldsTheLock(AssertableApplicationContext context) throws Exception {
         assertThat(context).hasNotFailed();
         JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
