@@ -30,7 +30,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * same per method under {@code methods}) and a {@code database} section (product, file path, journal mode,
  * the PRAGMAs read back from a live connection, WAL file size in bytes). Each further part of the starter
  * that the application has adds its own: {@code writer} (the single writer's write turn: who holds it, how
- * many wait, waits and holds), {@code groupCommit}, {@code writeBuffer} and {@code logDatabase}.
+ * many wait, waits and holds, and the time taken to get SQLite's own write lock, which shows waits for other
+ * processes), {@code groupCommit}, {@code writeBuffer} and {@code logDatabase}.
  *
  * <p>{@code POST /actuator/dblocks} flushes the write buffer at once and answers {@code {"flushed": N}}.
  */
@@ -163,6 +164,11 @@ public class DbLocksEndpoint {
         section.put("maxWaitMs", stats.maxWaitMs());
         section.put("avgHoldMs", stats.avgHoldMs());
         section.put("maxHoldMs", stats.maxHoldMs());
+        section.put("locks", stats.locks());
+        section.put("lockFailures", stats.lockFailures());
+        section.put("totalLockWaitMs", stats.totalLockWaitMs());
+        section.put("avgLockWaitMs", stats.avgLockWaitMs());
+        section.put("maxLockWaitMs", stats.maxLockWaitMs());
         return section;
     }
 

@@ -19,12 +19,17 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
  * Auto-configuration for the {@link DbLocksEndpoint dblocks endpoint}, present when it is enabled and
@@ -61,6 +66,22 @@ public final class DbLocksEndpointAutoConfiguration {
                 groupCommitWriter.getIfAvailable(),
                 writeBuffer.getIfAvailable(),
                 logDatabase.getIfAvailable());
+    }
+
+    /** Answers malformed writes to the endpoint with 400 and a message, in a servlet web application. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(HandlerExceptionResolver.class)
+    static class BadRequestConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        DbLocksBadRequestResolver dbLocksBadRequestResolver(ObjectProvider<PathMappedEndpoints> endpoints) {
+            return new DbLocksBadRequestResolver(() -> {
+                PathMappedEndpoints mapped = endpoints.getIfAvailable();
+                return (mapped != null) ? mapped.getPath(EndpointId.of("dblocks")) : null;
+            });
+        }
     }
 
     private static @Nullable WriteTurn writeTurn(@Nullable DataSource dataSource) {

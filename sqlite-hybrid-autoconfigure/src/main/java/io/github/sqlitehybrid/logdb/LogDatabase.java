@@ -144,15 +144,15 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
 
     private final Connection connection;
 
-    private final PreparedStatement begin;
+    private PreparedStatement begin;
 
-    private final PreparedStatement commit;
+    private PreparedStatement commit;
 
-    private final PreparedStatement rollback;
+    private PreparedStatement rollback;
 
-    private final PreparedStatement insert;
+    private PreparedStatement insert;
 
-    private final PreparedStatement purgeChunk;
+    private PreparedStatement purgeChunk;
 
     private final boolean incrementalVacuum;
 
@@ -581,10 +581,36 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
     }
 
     private void rollbackQuietly() {
+        renewStatements();
         try {
             this.rollback.execute();
         } catch (SQLException ex) {
             // No transaction was active.
+        }
+    }
+
+    /**
+     * Prepare the reused statements again. After most errors (a full disk, an I/O error, ROLLBACK with no
+     * transaction) sqlite-jdbc finalizes the statement that failed, and every later use of it would fail with
+     * "statement is not executing": without this, one full disk would stop the log database for good.
+     */
+    private void renewStatements() {
+        try {
+            PreparedStatement[] old = {this.begin, this.commit, this.rollback, this.insert, this.purgeChunk};
+            this.begin = this.connection.prepareStatement("BEGIN IMMEDIATE");
+            this.commit = this.connection.prepareStatement("COMMIT");
+            this.rollback = this.connection.prepareStatement("ROLLBACK");
+            this.insert = this.connection.prepareStatement(INSERT_SQL);
+            this.purgeChunk = this.connection.prepareStatement(PURGE_CHUNK_SQL);
+            for (PreparedStatement statement : old) {
+                try {
+                    statement.close();
+                } catch (SQLException ex) {
+                    // Finalized already.
+                }
+            }
+        } catch (SQLException ex) {
+            // The connection itself is gone: the next write reports it.
         }
     }
 
@@ -597,6 +623,9 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
                 openConnection();
                 this.purgeChunk.setLong(1, cutoffMillis);
                 chunk = this.purgeChunk.executeUpdate();
+            } catch (SQLException ex) {
+                renewStatements();
+                throw ex;
             } finally {
                 this.connectionLock.unlock();
             }

@@ -2,6 +2,7 @@ package io.github.sqlitehybrid.pragma;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
+import io.github.sqlitehybrid.SqliteDatabasePaths;
 import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,6 +25,9 @@ import org.sqlite.SQLiteDataSource;
  *   <li>A {@link SQLiteDataSource} bean, which opens a new connection on each call, is wrapped.
  *   <li>Any other DataSource, SQLite or not, is left alone.
  * </ul>
+ *
+ * <p>Before a SQLite DataSource is used, its database file is checked to be writable where its URL puts it
+ * ({@link SqliteDatabasePaths#checkWritable}), so that startup fails with a report naming the path.
  */
 public final class SqlitePragmaDataSourcePostProcessor implements BeanPostProcessor, Ordered {
 
@@ -56,11 +60,17 @@ public final class SqlitePragmaDataSourcePostProcessor implements BeanPostProces
                 return configured;
             }
         }
-        if (dataSource instanceof SQLiteDataSource) {
+        if (dataSource instanceof SQLiteDataSource sqlite) {
+            SqliteDatabasePaths.checkWritable(sqlite.getUrl(), setting(beanName));
             logger.debug("Applying PRAGMAs to the connections of SQLiteDataSource '" + beanName + "'");
             return new PragmaApplyingDataSource(dataSource, this.pragmas.getObject());
         }
         return bean;
+    }
+
+    /** Where a DataSource's URL is configured, for messages. */
+    static String setting(String beanName) {
+        return "dataSource".equals(beanName) ? "spring.datasource.url" : "the URL of DataSource '" + beanName + "'";
     }
 
     /**
@@ -89,6 +99,10 @@ public final class SqlitePragmaDataSourcePostProcessor implements BeanPostProces
             if (!sqlite) {
                 return hikari;
             }
+            // Fail now, naming the path, rather than at the first connection with SQLite's pathless message.
+            SqliteDatabasePaths.checkWritable(
+                    (inner instanceof SQLiteDataSource sqliteInner) ? sqliteInner.getUrl() : hikari.getJdbcUrl(),
+                    setting(beanName));
             if (hikari.isRunning()) {
                 // Started by its creator: its connections can now only be configured from outside the pool.
                 logger.debug("HikariCP pool '" + beanName + "' already running; wrapping it to apply PRAGMAs");

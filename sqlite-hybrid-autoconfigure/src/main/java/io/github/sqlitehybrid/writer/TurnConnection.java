@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.sqlite.SQLiteConfig;
@@ -34,7 +35,11 @@ final class TurnConnection implements InvocationHandler {
 
     private static final int SQL_SHOWN = 80;
 
+    private static final Pattern LOCKING_BEGIN = Pattern.compile("(?is)\\s*BEGIN\\s+(IMMEDIATE|EXCLUSIVE)\\b.*");
+
     private final Connection target;
+
+    private final SQLiteConnection sqlite;
 
     private final WriteTurn turn;
 
@@ -57,9 +62,8 @@ final class TurnConnection implements InvocationHandler {
         this.autoCommit = target.getAutoCommit();
         // Every transaction on this connection starts by taking SQLite's write lock, which is free: the turn
         // guarantees that no other connection of this application writes meanwhile.
-        target.unwrap(SQLiteConnection.class)
-                .getConnectionConfig()
-                .setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        this.sqlite = target.unwrap(SQLiteConnection.class);
+        this.sqlite.getConnectionConfig().setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         this.proxy = (Connection)
                 Proxy.newProxyInstance(TurnConnection.class.getClassLoader(), new Class<?>[] {Connection.class}, this);
     }
@@ -89,6 +93,15 @@ final class TurnConnection implements InvocationHandler {
             case "setAutoCommit":
                 setAutoCommit((Boolean) args[0]);
                 return null;
+            case "commit":
+                endTransaction(method, args);
+                return null;
+            case "rollback":
+                if (args == null || args.length == 0) {
+                    endTransaction(method, args);
+                    return null;
+                }
+                return invokeOn(this.target, method, args);
             case "close":
                 try {
                     // The pool rolls back and resets the connection before it returns from close().
@@ -112,17 +125,46 @@ final class TurnConnection implements InvocationHandler {
         if (!on && this.autoCommit && this.holder == null) {
             this.holder = this.turn.acquire(currentWork("an unnamed transaction"), this.acquireTimeout);
         }
+        boolean begins = !on && this.sqlite.getAutoCommit();
+        long start = System.nanoTime();
         try {
             this.target.setAutoCommit(on);
         } catch (SQLException | RuntimeException ex) {
+            if (begins) {
+                this.turn.recordLock(System.nanoTime() - start, false);
+                // sqlite-jdbc marks the connection as in a transaction before its BEGIN runs; when BEGIN fails
+                // (another process held the lock past busy_timeout), no transaction is open, and a pooled
+                // connection left marked would run the next "transaction" statement by statement.
+                this.sqlite.getConnectionConfig().setAutoCommit(true);
+            }
             if (!on && this.autoCommit) {
                 releaseTurn();
             }
             throw ex;
         }
+        if (begins) {
+            this.turn.recordLock(System.nanoTime() - start, true);
+        }
         this.autoCommit = on;
         if (on && !this.transactionOpenedBySql) {
             releaseTurn();
+        }
+    }
+
+    /**
+     * Commit or roll back. sqlite-jdbc then begins the next transaction at once, in the configured mode; were
+     * that a {@code BEGIN IMMEDIATE} that another process's lock made fail, a commit that succeeded would
+     * report an error, and a retry would write twice. So the next transaction begins {@code DEFERRED}, which
+     * takes no lock: Spring ends it straight away by switching auto-commit back on, and while this connection
+     * keeps auto-commit off it still holds the write turn, so no writer of this application can come between.
+     */
+    private void endTransaction(Method method, @Nullable Object[] args) throws Throwable {
+        SQLiteConfig.TransactionMode mode = this.sqlite.getConnectionConfig().getTransactionMode();
+        this.sqlite.getConnectionConfig().setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+        try {
+            invokeOn(this.target, method, args);
+        } finally {
+            this.sqlite.getConnectionConfig().setTransactionMode(mode);
         }
     }
 
@@ -144,7 +186,10 @@ final class TurnConnection implements InvocationHandler {
         this.holder = this.turn.acquire(currentWork(describe(sql)), this.acquireTimeout);
         boolean keep = false;
         try {
-            Object result = call.run();
+            Object result = (kind == SqlStatementKind.BEGIN
+                            && LOCKING_BEGIN.matcher(sql).matches())
+                    ? timedBegin(call)
+                    : call.run();
             // A transaction opened by hand, or a connection handed out with auto-commit off, keeps the turn.
             keep = (kind == SqlStatementKind.BEGIN && this.autoCommit) || !this.autoCommit;
             this.transactionOpenedBySql = this.transactionOpenedBySql || (kind == SqlStatementKind.BEGIN);
@@ -153,6 +198,18 @@ final class TurnConnection implements InvocationHandler {
             if (!keep) {
                 releaseTurn();
             }
+        }
+    }
+
+    private @Nullable Object timedBegin(StatementCall call) throws Throwable {
+        long start = System.nanoTime();
+        boolean acquired = false;
+        try {
+            Object result = call.run();
+            acquired = true;
+            return result;
+        } finally {
+            this.turn.recordLock(System.nanoTime() - start, acquired);
         }
     }
 

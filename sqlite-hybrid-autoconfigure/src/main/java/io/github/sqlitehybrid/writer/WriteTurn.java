@@ -81,6 +81,14 @@ public final class WriteTurn {
 
     private final LongAccumulator maxHoldNanos = new LongAccumulator(Math::max, 0);
 
+    private final LongAdder locks = new LongAdder();
+
+    private final LongAdder lockFailures = new LongAdder();
+
+    private final LongAdder lockNanos = new LongAdder();
+
+    private final LongAccumulator maxLockNanos = new LongAccumulator(Math::max, 0);
+
     /**
      * Create a write turn.
      * @param database what the turn guards, for messages (a file path)
@@ -200,6 +208,22 @@ public final class WriteTurn {
         }
     }
 
+    /**
+     * Record how long a holder of the turn took to get SQLite's own write lock ({@code BEGIN IMMEDIATE}).
+     * Within the application the lock is always free to the holder of the turn, so any time beyond a
+     * statement's cost is spent in SQLite's busy handler, waiting for another process.
+     * @param nanos how long the {@code BEGIN IMMEDIATE} took
+     * @param acquired {@code false} when it failed, such as with {@code SQLITE_BUSY} after {@code busy_timeout}
+     */
+    public void recordLock(long nanos, boolean acquired) {
+        this.locks.increment();
+        if (!acquired) {
+            this.lockFailures.increment();
+        }
+        this.lockNanos.add(nanos);
+        this.maxLockNanos.accumulate(nanos);
+    }
+
     /** Until another thread's grace ends, when nothing else would wake the first waiter; else a short while. */
     private long firstWaiterPark(long now) {
         long graceLeft = this.graceUntil - now;
@@ -251,6 +275,7 @@ public final class WriteTurn {
      */
     public Stats stats() {
         long count = this.acquisitions.sum();
+        long locks = this.locks.sum();
         Holder held = this.holder.get();
         return new Stats(
                 count,
@@ -261,7 +286,12 @@ public final class WriteTurn {
                 this.maxWaitNanos.get() / 1e6,
                 (count > 0) ? this.holdNanos.sum() / 1e6 / count : 0.0,
                 this.maxHoldNanos.get() / 1e6,
-                (held != null) ? held.describe() : null);
+                (held != null) ? held.describe() : null,
+                locks,
+                this.lockFailures.sum(),
+                this.lockNanos.sum() / 1e6,
+                (locks > 0) ? this.lockNanos.sum() / 1e6 / locks : 0.0,
+                this.maxLockNanos.get() / 1e6);
     }
 
     /** A thread waiting for the turn. */
@@ -313,6 +343,12 @@ public final class WriteTurn {
      * @param avgHoldMs mean time the turn was held, in milliseconds
      * @param maxHoldMs longest time the turn was held, in milliseconds
      * @param holder who holds it now, {@code null} when free
+     * @param locks times a holder asked SQLite for its write lock ({@code BEGIN IMMEDIATE})
+     * @param lockFailures of those, the ones that failed (another process held the lock past
+     *     {@code busy_timeout})
+     * @param totalLockWaitMs time spent getting SQLite's write lock, in milliseconds
+     * @param avgLockWaitMs mean time to get SQLite's write lock, in milliseconds
+     * @param maxLockWaitMs longest time to get (or fail to get) SQLite's write lock, in milliseconds
      */
     public record Stats(
             long acquisitions,
@@ -323,5 +359,10 @@ public final class WriteTurn {
             double maxWaitMs,
             double avgHoldMs,
             double maxHoldMs,
-            @Nullable String holder) {}
+            @Nullable String holder,
+            long locks,
+            long lockFailures,
+            double totalLockWaitMs,
+            double avgLockWaitMs,
+            double maxLockWaitMs) {}
 }

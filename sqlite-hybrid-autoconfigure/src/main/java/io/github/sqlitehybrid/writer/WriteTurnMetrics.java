@@ -1,9 +1,11 @@
 package io.github.sqlitehybrid.writer;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 
@@ -19,6 +21,12 @@ import org.springframework.beans.factory.ObjectProvider;
  *   <li>{@code sqlite.hybrid.writer.timeouts} (counter): waits that ran out.
  *   <li>{@code sqlite.hybrid.writer.long.transactions} (counter): holds longer than
  *       {@code sqlite.hybrid.writer.long-transaction-threshold}.
+ *   <li>{@code sqlite.hybrid.writer.lock.wait} (timer): time the holder of the turn took to get SQLite's own
+ *       write lock ({@code BEGIN IMMEDIATE}); beyond a statement's cost, that is waiting in SQLite's busy
+ *       handler for another process. {@code sqlite.hybrid.writer.lock.wait.max} (gauge, milliseconds): the
+ *       longest such wait.
+ *   <li>{@code sqlite.hybrid.writer.lock.failures} (counter): {@code BEGIN IMMEDIATE}s that failed, such as
+ *       another process holding the lock past {@code busy_timeout}.
  * </ul>
  */
 public final class WriteTurnMetrics implements MeterBinder {
@@ -86,6 +94,30 @@ public final class WriteTurnMetrics implements MeterBinder {
                 .description("Longest time the SQLite write turn was held")
                 .baseUnit("milliseconds")
                 .tags("database", database, "statistic", "max")
+                .register(registry);
+        FunctionTimer.builder(
+                        "sqlite.hybrid.writer.lock.wait",
+                        turn,
+                        (t) -> t.stats().locks(),
+                        (t) -> t.stats().totalLockWaitMs(),
+                        TimeUnit.MILLISECONDS)
+                .description("Time taken to get SQLite's own write lock (BEGIN IMMEDIATE) while holding the turn")
+                .tag("database", database)
+                .register(registry);
+        Gauge.builder(
+                        "sqlite.hybrid.writer.lock.wait.max",
+                        turn,
+                        (t) -> t.stats().maxLockWaitMs())
+                .description("Longest time taken to get SQLite's own write lock")
+                .baseUnit("milliseconds")
+                .tag("database", database)
+                .register(registry);
+        FunctionCounter.builder(
+                        "sqlite.hybrid.writer.lock.failures",
+                        turn,
+                        (t) -> t.stats().lockFailures())
+                .description("BEGIN IMMEDIATEs that failed, such as another process holding the lock past busy_timeout")
+                .tag("database", database)
                 .register(registry);
     }
 }

@@ -23,6 +23,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.sqlite.SQLiteErrorCode;
@@ -161,13 +162,37 @@ class DbLocksEndpointAutoConfigurationTests {
                             .containsEntry("holder", null)
                             .containsEntry("waiting", 0)
                             .containsEntry("timeouts", 0L)
-                            .containsKeys("acquisitions", "avgWaitMs", "maxHoldMs");
+                            .containsEntry("lockFailures", 0L)
+                            .containsKeys(
+                                    "acquisitions",
+                                    "avgWaitMs",
+                                    "maxHoldMs",
+                                    "locks",
+                                    "totalLockWaitMs",
+                                    "avgLockWaitMs",
+                                    "maxLockWaitMs");
                     assertThat((Long) ((Map<String, Object>) report.get("writer")).get("acquisitions"))
                             .isGreaterThanOrEqualTo(3);
                     assertThat((Map<String, Object>) report.get("groupCommit"))
                             .containsEntry("committedUnits", 1L)
                             .containsEntry("groups", 1L);
                 });
+    }
+
+    @Test
+    void answersMalformedWritesWithAMessageOnlyInAServletWebApplication() {
+        withDatabase().run((context) -> assertThat(context).doesNotHaveBean(DbLocksBadRequestResolver.class));
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(
+                        EndpointAutoConfiguration.class,
+                        DataSourceAutoConfiguration.class,
+                        SqlitePragmaAutoConfiguration.class,
+                        DbRetryAutoConfiguration.class,
+                        DbLocksEndpointAutoConfiguration.class))
+                .withPropertyValues(
+                        "management.endpoints.web.exposure.include=dblocks",
+                        "spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("endpoint.db"))
+                .run((context) -> assertThat(context).hasSingleBean(DbLocksBadRequestResolver.class));
     }
 
     @Test
