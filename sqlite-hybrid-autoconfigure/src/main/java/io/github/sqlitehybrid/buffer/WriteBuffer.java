@@ -114,7 +114,14 @@ public final class WriteBuffer implements SmartLifecycle {
 
     private final Map<String, Integer> priorities = new HashMap<>();
 
+    /** Each table's schema, by its quoted name: one instance per table, so calls on it coalesce. */
     private final Map<String, TableSchema> schemas = new ConcurrentHashMap<>();
+
+    /**
+     * The quoted name of the table each spelling a caller used resolved to. By the spelling as given: where
+     * names are case sensitive (PostgreSQL's quoted names), {@code Mixed} and {@code mixed} may be two tables.
+     */
+    private final Map<String, String> tableNames = new ConcurrentHashMap<>();
 
     private final ReentrantLock flushLock = new ReentrantLock();
 
@@ -128,7 +135,7 @@ public final class WriteBuffer implements SmartLifecycle {
 
     private volatile boolean scheduledFlushFailing;
 
-    private volatile @Nullable String product;
+    private volatile @Nullable Dialect dialect;
 
     /**
      * Create a write buffer. It accepts calls at once; it flushes in the background once {@link #start() started}.
@@ -353,12 +360,18 @@ public final class WriteBuffer implements SmartLifecycle {
         if (table == null || row == null || keyColumns == null) {
             throw new IllegalArgumentException("table, row and keyColumns must not be null");
         }
-        String key = TableSchema.lower(table);
-        TableSchema schema = this.schemas.get(key);
+        String quotedName = this.tableNames.get(table);
+        TableSchema schema = (quotedName != null) ? this.schemas.get(quotedName) : null;
         boolean fresh = false;
         if (schema == null) {
-            schema = readSchema(table);
-            fresh = true;
+            TableSchema read = loadSchema(table);
+            this.tableNames.put(table, read.quotedName());
+            // A new spelling of a known table keeps the known schema, so its calls coalesce with the others.
+            schema = this.schemas.putIfAbsent(read.quotedName(), read);
+            if (schema == null) {
+                schema = read;
+                fresh = true;
+            }
         }
         try {
             return describe(kind, schema, table, row, keyColumns);
@@ -392,7 +405,7 @@ public final class WriteBuffer implements SmartLifecycle {
                 throw new IllegalArgumentException("Column '" + column.name() + "' of table '" + schema.name()
                         + "' is given twice in one row (names are matched ignoring case)");
             }
-            values[column.index()] = TableSchema.bindable(entry.getValue());
+            values[column.index()] = column.bindable(schema.name(), entry.getValue());
         }
         int priority = this.priorities.getOrDefault(TableSchema.lower(schema.name()), Integer.MAX_VALUE);
         if (kind == Kind.INSERT) {
@@ -424,7 +437,7 @@ public final class WriteBuffer implements SmartLifecycle {
             }
         }
         RowIdentity rowIdentity =
-                new RowIdentity(TableSchema.lower(schema.name()), key.names(), Collections.unmodifiableList(identity));
+                new RowIdentity(schema.quotedName(), key.names(), Collections.unmodifiableList(identity));
         return new Call(kind, schema, table, priority, key, keyValues, rowIdentity, values);
     }
 
@@ -457,14 +470,19 @@ public final class WriteBuffer implements SmartLifecycle {
     }
 
     private TableSchema readSchema(String table) {
+        TableSchema schema = loadSchema(table);
+        this.schemas.put(schema.quotedName(), schema);
+        this.tableNames.put(table, schema.quotedName());
+        return schema;
+    }
+
+    private TableSchema loadSchema(String table) {
         try (Connection connection = this.dataSource.getConnection()) {
-            requireSqlite(connection);
-            TableSchema schema = TableSchema.read(connection, table);
+            TableSchema schema = TableSchema.read(connection, dialect(connection), table);
             if (schema == null) {
                 throw new IllegalArgumentException("Unknown table '" + table
                         + "': the database has no such table (names are looked up in the schema, never run as SQL)");
             }
-            this.schemas.put(TableSchema.lower(table), schema);
             return schema;
         } catch (SQLException ex) {
             throw new DataAccessResourceFailureException(
@@ -472,20 +490,13 @@ public final class WriteBuffer implements SmartLifecycle {
         }
     }
 
-    private void requireSqlite(Connection connection) throws SQLException {
-        String name = this.product;
-        if (name == null) {
-            name = connection.getMetaData().getDatabaseProductName();
-            this.product = name;
+    private Dialect dialect(Connection connection) throws SQLException {
+        Dialect known = this.dialect;
+        if (known == null) {
+            known = Dialect.of(connection);
+            this.dialect = known;
         }
-        if (!"SQLite".equalsIgnoreCase(name)) {
-            throw new IllegalStateException(notSqliteMessage(name));
-        }
-    }
-
-    private static String notSqliteMessage(String product) {
-        return "The write buffer works with SQLite only, and the application's DataSource is " + product
-                + ": set sqlite.hybrid.write-buffer.enabled=false";
+        return known;
     }
 
     private void requestFlush() {
@@ -529,7 +540,7 @@ public final class WriteBuffer implements SmartLifecycle {
             if (this.running) {
                 return;
             }
-            warnIfNotSqlite();
+            warnIfUnsupported();
             this.pending.open();
             ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
                 Thread thread = new Thread(task, THREAD_NAME);
@@ -543,9 +554,9 @@ public final class WriteBuffer implements SmartLifecycle {
         }
     }
 
-    private void warnIfNotSqlite() {
+    private void warnIfUnsupported() {
         try (Connection connection = this.dataSource.getConnection()) {
-            requireSqlite(connection);
+            dialect(connection);
         } catch (IllegalStateException ex) {
             logger.warn(ex.getMessage() + ". Every write to the buffer will fail.");
         } catch (SQLException ex) {

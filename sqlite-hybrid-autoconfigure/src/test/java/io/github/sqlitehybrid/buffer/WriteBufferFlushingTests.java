@@ -9,25 +9,29 @@ import static org.awaitility.Awaitility.await;
 import io.github.sqlitehybrid.retry.DbRetrySettings;
 import io.github.sqlitehybrid.retry.LockStatistics.Snapshot;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** When and in what order rows are flushed, and what happens when the database is locked. */
 @Timeout(60)
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
 class WriteBufferFlushingTests {
+
+    @Parameter
+    TestDatabase.Kind kind;
 
     private static final DbRetrySettings TWO_QUICK_ATTEMPTS =
             new DbRetrySettings(2, Duration.ofMillis(10), Duration.ofMillis(10), 1.0, false);
@@ -41,16 +45,25 @@ class WriteBufferFlushingTests {
 
     @BeforeEach
     void createDatabase() {
-        // A short busy timeout, so another connection's write lock fails a flush instead of delaying it.
-        this.database = new TestDatabase(this.dir.resolve("flushing.db"), 10);
+        // A short busy (lock) timeout, so another connection's write lock fails a flush instead of delaying it.
+        this.database = TestDatabase.create(this.kind, this.dir, "flushing", 10);
         this.database.execute(
                 "CREATE TABLE progress (job_id INTEGER PRIMARY KEY, percent INTEGER)",
-                "CREATE TABLE audit (n INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL)");
+                "CREATE TABLE audit (n "
+                        + this.database.pick("INTEGER PRIMARY KEY AUTOINCREMENT", "SERIAL PRIMARY KEY")
+                        + ", tbl TEXT NOT NULL, id INTEGER)");
+        if (!this.database.isSqlite()) {
+            this.database.execute("CREATE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " INSERT INTO audit (tbl, id) VALUES (TG_TABLE_NAME, NEW.id); RETURN NULL; END $$");
+        }
         for (String table : List.of("a", "b", "c")) {
             this.database.execute(
                     "CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, v INTEGER)",
-                    "CREATE TRIGGER " + table + "_audit AFTER INSERT ON " + table + " BEGIN INSERT INTO audit (tbl)"
-                            + " VALUES ('" + table + "'); END");
+                    this.database.pick(
+                            "CREATE TRIGGER " + table + "_audit AFTER INSERT ON " + table
+                                    + " BEGIN INSERT INTO audit (tbl, id) VALUES ('" + table + "', new.id); END",
+                            "CREATE TRIGGER " + table + "_audit AFTER INSERT ON " + table
+                                    + " FOR EACH ROW EXECUTE FUNCTION audit()"));
         }
     }
 
@@ -59,7 +72,9 @@ class WriteBufferFlushingTests {
         if (this.buffer != null) {
             this.buffer.stop();
         }
-        this.database.close();
+        if (this.database != null) {
+            this.database.close();
+        }
     }
 
     @Test
@@ -110,7 +125,7 @@ class WriteBufferFlushingTests {
         assertThat(order)
                 .containsExactlyElementsOf(
                         concat(Collections.nCopies(6, "c"), Collections.nCopies(6, "a"), Collections.nCopies(6, "b")));
-        assertThat(this.database.jdbc.queryForList("SELECT id FROM a ORDER BY rowid", Integer.class))
+        assertThat(this.database.jdbc.queryForList("SELECT id FROM audit WHERE tbl = 'a' ORDER BY n", Integer.class))
                 .containsExactly(0, 1, 2, 3, 4, 5);
     }
 
@@ -120,7 +135,7 @@ class WriteBufferFlushingTests {
         for (int id = 0; id < 50; id++) {
             this.buffer.upsert("progress", row("job_id", id, "percent", id), "job_id");
         }
-        CompletableFuture<Void> holder = holdWriteLock(Duration.ofMillis(300));
+        CompletableFuture<Void> holder = this.database.holdWriteLock("progress", Duration.ofMillis(300));
         assertThat(this.buffer.flush()).isEqualTo(50);
         holder.get(5, TimeUnit.SECONDS);
         assertThat(this.database.count("progress")).isEqualTo(50);
@@ -136,7 +151,7 @@ class WriteBufferFlushingTests {
         for (int id = 0; id < 20; id++) {
             this.buffer.upsert("progress", row("job_id", id, "percent", id), "job_id");
         }
-        CompletableFuture<Void> holder = holdWriteLock(Duration.ofMillis(500));
+        CompletableFuture<Void> holder = this.database.holdWriteLock("progress", Duration.ofMillis(500));
         assertThatExceptionOfType(WriteBufferFlushException.class)
                 .isThrownBy(this.buffer::flush)
                 .satisfies((ex) -> {
@@ -147,7 +162,7 @@ class WriteBufferFlushingTests {
         WriteBufferStats stats = this.buffer.stats();
         assertThat(stats.pending()).isEqualTo(20);
         assertThat(stats.failed()).isEqualTo(1);
-        assertThat(stats.lastFlushError()).contains("SQLITE_BUSY");
+        assertThat(stats.lastFlushError()).contains(this.database.pick("SQLITE_BUSY", "lock timeout"));
         holder.get(5, TimeUnit.SECONDS);
         assertThat(this.buffer.flush()).isEqualTo(20);
         assertThat(this.database.count("progress")).isEqualTo(20);
@@ -158,7 +173,7 @@ class WriteBufferFlushingTests {
     void scheduledFlushKeepsRunningAfterAFailure() throws Exception {
         this.buffer = this.database.buffer(
                 (properties) -> properties.setFlushInterval(Duration.ofMillis(50)), TWO_QUICK_ATTEMPTS);
-        CompletableFuture<Void> holder = holdWriteLock(Duration.ofMillis(600));
+        CompletableFuture<Void> holder = this.database.holdWriteLock("progress", Duration.ofMillis(600));
         this.buffer.start();
         for (int id = 0; id < 10; id++) {
             this.buffer.upsert("progress", row("job_id", id, "percent", id), "job_id");
@@ -191,25 +206,6 @@ class WriteBufferFlushingTests {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter((thread) -> thread.getName().equals(WriteBuffer.THREAD_NAME) && thread.isAlive())
                 .count();
-    }
-
-    /** Hold SQLite's write lock from another connection, as another process would. */
-    private CompletableFuture<Void> holdWriteLock(Duration duration) throws InterruptedException {
-        CountDownLatch locked = new CountDownLatch(1);
-        CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> {
-            try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + this.database.file);
-                    Statement statement = connection.createStatement()) {
-                statement.execute("BEGIN IMMEDIATE");
-                statement.execute("INSERT INTO audit (tbl) VALUES ('lock holder')");
-                locked.countDown();
-                Thread.sleep(duration.toMillis());
-                statement.execute("COMMIT");
-            } catch (Exception ex) {
-                throw new IllegalStateException(ex);
-            }
-        });
-        assertThat(locked.await(5, TimeUnit.SECONDS)).isTrue();
-        return holder;
     }
 
     @SafeVarargs
