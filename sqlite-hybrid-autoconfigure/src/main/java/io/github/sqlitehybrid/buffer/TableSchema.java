@@ -25,9 +25,13 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One table as the live schema describes it: its columns, their affinities and its unique keys. Read with the
- * table name bound as a parameter, so a name is only ever looked up, never spliced into SQL; the names that
- * reach SQL later are the schema's own, quoted.
+ * One table as the live schema describes it: its columns, their affinities (SQLite) or types (PostgreSQL) and its
+ * unique keys. Read with the table name bound as a parameter, so a name is only ever looked up, never spliced
+ * into SQL; the names that reach SQL later are the schema's own, quoted.
+ *
+ * <p>SQLite's schema comes from its PRAGMAs, not from JDBC metadata: sqlite-jdbc's {@code getIndexInfo} reports a
+ * partial unique index as a plain one (no {@code FILTER_CONDITION}), which is no conflict target, and tells no
+ * key's collation ({@code NOCASE}), which decides which keys are one row.
  */
 final class TableSchema {
 

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.github.sqlitehybrid.retry.DbRetrySettings;
 import io.github.sqlitehybrid.retry.LockStatistics.Snapshot;
+import io.github.sqlitehybrid.testsupport.LocalPostgres;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -181,6 +184,32 @@ class WriteBufferFlushingTests {
         holder.get(5, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(5)).until(() -> this.database.count("progress") == 10);
         assertThat(this.buffer.stats().failed()).isPositive();
+    }
+
+    @Test
+    void rowWrittenTwiceInOneBatchStillFlushesWhereTheDriverRewritesBatchesIntoOneStatement() {
+        assumeTrue(this.kind == TestDatabase.Kind.POSTGRESQL, "pgjdbc's reWriteBatchedInserts");
+        this.database.execute("CREATE TABLE tagged (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, v INTEGER)");
+        try (HikariDataSource rewriting = new HikariDataSource()) {
+            rewriting.setJdbcUrl(this.database.url);
+            rewriting.setUsername(LocalPostgres.USER);
+            rewriting.setPassword("");
+            rewriting.addDataSourceProperty("reWriteBatchedInserts", "true");
+            WriteBuffer rewritten = new WriteBuffer(
+                    rewriting, new WriteBufferProperties(), this.database.retryTemplate(TestDatabase.QUICK_RETRIES));
+            rewritten.upsert("tagged", row("id", 1, "code", "c1", "v", 1), "id");
+            // A call by the other key ends the run of coalescing and writes nothing: the two upserts of row 1
+            // are next to each other in the batch, one statement text. In one multi-row INSERT PostgreSQL
+            // refuses them ("ON CONFLICT DO UPDATE command cannot affect row a second time").
+            rewritten.update("tagged", row("code", "c1"), "code");
+            rewritten.upsert("tagged", row("id", 1, "code", "c1", "v", 2), "id");
+            rewritten.upsert("tagged", row("id", 2, "code", "c2", "v", 3), "id");
+            assertThat(rewritten.stats().pending()).isEqualTo(4);
+            assertThat(rewritten.flush()).isEqualTo(4);
+            assertThat(this.database.rows("SELECT id, v FROM tagged ORDER BY id"))
+                    .containsExactly(row("id", 1, "v", 2), row("id", 2, "v", 3));
+            assertThat(rewritten.stats().deadLetters()).isZero();
+        }
     }
 
     @Test
