@@ -261,13 +261,19 @@ class WriteBufferValidationTests {
     @Test
     void tableAndColumnsAreFoundAsPostgresFoldsUnquotedNames() {
         assumeTrue(this.kind == TestDatabase.Kind.POSTGRESQL, "PostgreSQL's case folding");
-        this.database.execute("CREATE TABLE \"Mixed\" (\"Id\" INTEGER PRIMARY KEY, \"Value\" TEXT, value TEXT)");
+        this.database.execute(
+                "CREATE TABLE \"Mixed\" (\"Id\" INTEGER PRIMARY KEY, \"Value\" TEXT, value TEXT)",
+                // Names are LIKE patterns in JDBC metadata: '_' must match itself, not any character.
+                "CREATE TABLE job_progress (job_id INTEGER PRIMARY KEY, v INTEGER)",
+                "CREATE TABLE jobxprogress (other_id INTEGER PRIMARY KEY)");
         this.buffer.upsert("Mixed", row("Id", 1, "Value", "quoted", "value", "folded"), "Id");
         this.buffer.upsert("PROGRESS", row("JOB_ID", 1, "Percent", 5), "Job_Id");
+        this.buffer.upsert("job_progress", row("job_id", 1, "v", 7), "job_id");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> this.buffer.upsert("mixed", row("Id", 1), "Id"))
                 .withMessageContaining("Unknown table 'mixed'");
-        assertThat(this.buffer.flush()).isEqualTo(2);
+        assertThat(this.buffer.flush()).isEqualTo(3);
+        assertThat(this.database.rows("SELECT job_id, v FROM job_progress")).containsExactly(row("job_id", 1, "v", 7));
         assertThat(this.database.rows("SELECT \"Value\" AS q, value AS f FROM \"Mixed\""))
                 .containsExactly(row("q", "quoted", "f", "folded"));
         assertThat(this.database.rows("SELECT job_id, percent FROM progress"))
