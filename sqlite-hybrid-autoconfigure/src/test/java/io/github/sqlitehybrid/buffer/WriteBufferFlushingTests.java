@@ -12,6 +12,7 @@ import io.github.sqlitehybrid.retry.DbRetrySettings;
 import io.github.sqlitehybrid.retry.LockStatistics.Snapshot;
 import io.github.sqlitehybrid.testsupport.LocalPostgres;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /** When and in what order rows are flushed, and what happens when the database is locked. */
 @Timeout(60)
@@ -209,6 +211,29 @@ class WriteBufferFlushingTests {
             assertThat(this.database.rows("SELECT id, v FROM tagged ORDER BY id"))
                     .containsExactly(row("id", 1, "v", 2), row("id", 2, "v", 3));
             assertThat(rewritten.stats().deadLetters()).isZero();
+        }
+    }
+
+    @Test
+    void flushLeavesTheConnectionInTheAutoCommitModeItFoundItIn() throws Exception {
+        this.database.execute("CREATE TABLE checked (id INTEGER PRIMARY KEY, v INTEGER CHECK (v >= 0))");
+        for (boolean autoCommit : this.database.isSqlite() ? new boolean[] {true} : new boolean[] {true, false}) {
+            try (Connection connection = this.database.connect()) {
+                connection.setAutoCommit(autoCommit);
+                WriteBuffer single = new WriteBuffer(
+                        new SingleConnectionDataSource(connection, true),
+                        new WriteBufferProperties(),
+                        this.database.retryTemplate(TestDatabase.QUICK_RETRIES));
+                int base = autoCommit ? 0 : 10;
+                single.upsert("checked", row("id", base + 1, "v", 1), "id");
+                single.upsert("checked", row("id", base + 2, "v", -1), "id");
+                single.upsert("checked", row("id", base + 3, "v", 3), "id");
+                assertThat(single.flush()).isEqualTo(2);
+                assertThat(connection.getAutoCommit()).isEqualTo(autoCommit);
+                // Committed: another connection sees the rows.
+                assertThat(this.database.count("checked WHERE id > " + base + " AND id <= " + (base + 3)))
+                        .isEqualTo(2);
+            }
         }
     }
 
