@@ -1,18 +1,23 @@
 package io.github.sqlitehybrid.buffer;
 
+import io.github.sqlitehybrid.buffer.PendingWrite.Keyed;
+import io.github.sqlitehybrid.buffer.PendingWrite.RowIdentity;
 import io.github.sqlitehybrid.buffer.PendingWrite.Step;
 import io.github.sqlitehybrid.retry.LockErrorClassifier;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,11 +30,16 @@ import org.sqlite.SQLiteException;
  * the others.
  *
  * <p>The batch first runs straight through, consecutive statements of one shape sent as one JDBC batch on one
- * reused prepared statement. Only when a row is refused (a constraint, a type) is that work rolled back and the
- * batch run again with a {@code SAVEPOINT} around each pending write, the SAVEPOINT, RELEASE and ROLLBACK TO
- * statements prepared once: a refused write is rolled back to its savepoint and set aside, the rest commits.
- * A refusal that ends the whole transaction ({@code ON CONFLICT ROLLBACK}, {@code RAISE(ROLLBACK)}) starts
- * that careful run over without the writes refused so far.
+ * reused prepared statement. Only when a row is refused (a constraint, a value) is that work rolled back and the
+ * batch run again with a savepoint around each pending write: a refused write is rolled back to its savepoint and
+ * set aside, the rest commits. A refusal that ends the whole transaction (SQLite's {@code ON CONFLICT ROLLBACK},
+ * {@code RAISE(ROLLBACK)}) starts that careful run over without the writes refused so far. On PostgreSQL, where
+ * a failed statement aborts the transaction until it is rolled back, the savepoint is what lets the rest go on.
+ *
+ * <p>The transaction follows the connection's database ({@link Dialect}): on SQLite {@code BEGIN IMMEDIATE} and
+ * {@code COMMIT} statements, with {@code SAVEPOINT} statements prepared once; elsewhere standard JDBC,
+ * {@code setAutoCommit(false)}, {@code commit()}, {@code rollback()} and {@link Savepoint}s. Either way the
+ * connection's auto-commit mode is restored before it goes back to the pool.
  *
  * <p>Lock errors and failures of the database itself (I/O, disk full, a closed connection) are not a row's
  * fault: they roll everything back and go up, so the caller can retry the batch or keep it pending.
@@ -37,19 +47,6 @@ import org.sqlite.SQLiteException;
 final class BatchWriter {
 
     private static final Log logger = LogFactory.getLog(BatchWriter.class);
-
-    // IMMEDIATE takes the write lock first, under the busy timeout, so no statement meets a lock mid-batch.
-    private static final String BEGIN = "BEGIN IMMEDIATE";
-
-    private static final String COMMIT = "COMMIT";
-
-    private static final String ROLLBACK = "ROLLBACK";
-
-    private static final String SAVEPOINT = "SAVEPOINT sqlite_hybrid_write_buffer";
-
-    private static final String RELEASE = "RELEASE sqlite_hybrid_write_buffer";
-
-    private static final String ROLLBACK_TO = "ROLLBACK TO sqlite_hybrid_write_buffer";
 
     private final DataSource dataSource;
 
@@ -74,52 +71,65 @@ final class BatchWriter {
             steps.add(writeSteps);
         }
         Connection connection = this.dataSource.getConnection();
-        boolean autoCommit = true;
         Statements statements = new Statements(connection);
+        Transaction transaction = null;
         try {
-            // The transaction is begun and ended by statements, not by the driver: sqlite-jdbc's commit() runs
-            // COMMIT then BEGIN at once, so its failure would not say whether the rows were committed, and a
-            // retry could write them twice. A failed COMMIT statement has committed nothing.
-            autoCommit = connection.getAutoCommit();
-            if (!autoCommit) {
-                connection.setAutoCommit(true);
-            }
-            statements.execute(BEGIN);
+            Dialect dialect = Dialect.of(connection);
+            transaction = (dialect == Dialect.SQLITE)
+                    ? new SqliteTransaction(connection, statements)
+                    : new JdbcTransaction(connection);
+            transaction.begin();
             boolean open = true;
             try {
                 Map<PendingWrite, SQLException> refused = new LinkedHashMap<>();
-                SQLException rowError = writeStraight(steps, statements);
+                SQLException rowError = writeStraight(batch, steps, statements, dialect);
                 if (rowError != null) {
-                    undo(statements);
-                    writeCarefully(batch, steps, statements, refused);
+                    transaction.undo();
+                    writeCarefully(batch, steps, statements, transaction, dialect, refused);
                 }
-                statements.execute(COMMIT);
+                transaction.commit();
                 open = false;
                 return refused;
             } catch (SQLException | RuntimeException | Error ex) {
                 if (open) {
-                    rollbackQuietly(statements, ex);
+                    rollbackQuietly(transaction, ex);
                 }
                 throw ex;
             }
         } finally {
             // Nothing here may fail the batch: after COMMIT its rows are durable and must not be written again.
-            closeQuietly(statements, connection, autoCommit);
+            closeQuietly(statements, transaction, connection);
         }
     }
 
     /** Run every step; return the first row error, leaving the transaction to be undone, or {@code null}. */
-    private @Nullable SQLException writeStraight(List<List<Step>> steps, Statements statements) throws SQLException {
+    private @Nullable SQLException writeStraight(
+            List<PendingWrite> batch, List<List<Step>> steps, Statements statements, Dialect dialect)
+            throws SQLException {
         PreparedStatement current = null;
         String currentSql = null;
         int queued = 0;
+        // Rows in the JDBC batch being built: a second write of one row starts a new JDBC batch, so a driver that
+        // rewrites a batch into one multi-row statement never meets one row twice in it.
+        Set<RowIdentity> rows = new HashSet<>();
         try {
-            for (List<Step> writeSteps : steps) {
-                for (Step step : writeSteps) {
+            for (int i = 0; i < batch.size(); i++) {
+                RowIdentity row = (batch.get(i) instanceof Keyed keyed) ? keyed.identity : null;
+                if (row != null && !rows.add(row) && queued > 0) {
+                    current.executeBatch();
+                    queued = 0;
+                    rows.clear();
+                    rows.add(row);
+                }
+                for (Step step : steps.get(i)) {
                     if (!step.sql().equals(currentSql)) {
                         if (queued > 0) {
                             current.executeBatch();
                             queued = 0;
+                            rows.clear();
+                            if (row != null) {
+                                rows.add(row);
+                            }
                         }
                         current = statements.prepare(step.sql());
                         currentSql = step.sql();
@@ -137,7 +147,7 @@ final class BatchWriter {
             if (current != null) {
                 current.clearBatch();
             }
-            if (isRowError(ex)) {
+            if (isRowError(ex, dialect)) {
                 return ex;
             }
             throw ex;
@@ -148,11 +158,10 @@ final class BatchWriter {
             List<PendingWrite> batch,
             List<List<Step>> steps,
             Statements statements,
+            Transaction transaction,
+            Dialect dialect,
             Map<PendingWrite, SQLException> refused)
             throws SQLException {
-        PreparedStatement savepoint = statements.prepare(SAVEPOINT);
-        PreparedStatement release = statements.prepare(RELEASE);
-        PreparedStatement rollbackTo = statements.prepare(ROLLBACK_TO);
         run:
         while (true) {
             for (int i = 0; i < batch.size(); i++) {
@@ -160,25 +169,24 @@ final class BatchWriter {
                 if (refused.containsKey(write)) {
                     continue;
                 }
-                savepoint.execute();
+                Object savepoint = transaction.savepoint();
                 try {
                     for (Step step : steps.get(i)) {
                         PreparedStatement statement = statements.prepare(step.sql());
                         bind(statement, step.parameters());
                         statement.executeUpdate();
                     }
-                    release.execute();
+                    transaction.release(savepoint);
                 } catch (SQLException ex) {
-                    if (!isRowError(ex)) {
+                    if (!isRowError(ex, dialect)) {
                         throw ex;
                     }
                     refused.put(write, ex);
                     try {
-                        rollbackTo.execute();
-                        release.execute();
+                        transaction.rollbackTo(savepoint);
                     } catch (SQLException transactionEnded) {
                         // The refusal ended the transaction and its savepoints: start over without the refused.
-                        undo(statements);
+                        transaction.undo();
                         continue run;
                     }
                 }
@@ -187,33 +195,44 @@ final class BatchWriter {
         }
     }
 
-    /**
-     * Roll back everything written in this transaction and begin a new one. The database may have ended the
-     * transaction already ({@code RAISE(ROLLBACK)}, {@code ON CONFLICT ROLLBACK}); then ROLLBACK fails and BEGIN
-     * succeeds. When BEGIN fails too, the transaction could not be rolled back: the batch fails.
-     */
-    private static void undo(Statements statements) throws SQLException {
-        SQLException rollbackFailed = null;
-        try {
-            statements.execute(ROLLBACK);
-        } catch (SQLException ex) {
-            rollbackFailed = ex;
-        }
-        try {
-            statements.execute(BEGIN);
-        } catch (SQLException beginFailed) {
-            if (rollbackFailed != null) {
-                beginFailed.addSuppressed(rollbackFailed);
-            }
-            throw beginFailed;
-        }
-    }
-
     /** A refusal of this row's statement or values, as opposed to a lock or a failure of the database. */
-    private boolean isRowError(SQLException ex) {
+    private boolean isRowError(SQLException ex, Dialect dialect) {
         if (this.classifier.isLockError(ex)) {
             return false;
         }
+        if (dialect == Dialect.SQLITE) {
+            return isSqliteRowError(ex);
+        }
+        String state = sqlState(ex);
+        if (state == null || state.length() != 5) {
+            return false;
+        }
+        String category = state.substring(0, 2);
+        return switch (category) {
+            // data exception (a value out of range, too long, malformed), integrity constraint violation,
+            // WITH CHECK OPTION violation
+            case "22", "23", "44" -> true;
+            // A statement the schema no longer allows (a column dropped or retyped since validation); a missing
+            // privilege is no row's fault and keeps the batch pending until it is granted.
+            case "42" -> !state.equals("42501");
+            // PL/pgSQL RAISE in a trigger: the table's own code refused the row.
+            case "P0" -> state.equals("P0001");
+            default -> false;
+        };
+    }
+
+    private static @Nullable String sqlState(SQLException ex) {
+        for (SQLException next = ex; next != null; next = next.getNextException()) {
+            for (Throwable cause = next; cause != null; cause = cause.getCause()) {
+                if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                    return sql.getSQLState();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isSqliteRowError(SQLException ex) {
         for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLiteException sqlite) {
                 SQLiteErrorCode code = sqlite.getResultCode();
@@ -253,32 +272,214 @@ final class BatchWriter {
         }
     }
 
-    private static void rollbackQuietly(Statements statements, Throwable failure) {
+    private static void rollbackQuietly(Transaction transaction, Throwable failure) {
         try {
-            statements.execute(ROLLBACK);
+            transaction.rollback();
         } catch (SQLException ex) {
             // Already ended by the database, or the connection is gone: the failure that got here is what counts.
             failure.addSuppressed(ex);
         }
     }
 
-    private static void closeQuietly(Statements statements, Connection connection, boolean autoCommit) {
+    private static void closeQuietly(Statements statements, @Nullable Transaction transaction, Connection connection) {
         try {
             statements.close();
         } catch (SQLException ex) {
             logger.debug("Could not close the write buffer's statements", ex);
         }
-        try {
-            if (!autoCommit) {
-                connection.setAutoCommit(false);
+        if (transaction != null) {
+            try {
+                transaction.restore();
+            } catch (SQLException ex) {
+                logger.debug("Could not restore the connection's auto-commit mode", ex);
             }
-        } catch (SQLException ex) {
-            logger.debug("Could not restore the connection's auto-commit mode", ex);
         }
         try {
             connection.close();
         } catch (SQLException ex) {
             logger.debug("Could not close the write buffer's connection", ex);
+        }
+    }
+
+    /** How a batch's transaction begins and ends on one database. */
+    private interface Transaction {
+
+        /** Begin, remembering the connection's auto-commit mode. */
+        void begin() throws SQLException;
+
+        /** Roll back everything written in this transaction and begin a new one. */
+        void undo() throws SQLException;
+
+        void commit() throws SQLException;
+
+        void rollback() throws SQLException;
+
+        Object savepoint() throws SQLException;
+
+        void release(Object savepoint) throws SQLException;
+
+        /** Roll back to the savepoint and release it. */
+        void rollbackTo(Object savepoint) throws SQLException;
+
+        /** Put the connection's auto-commit mode back as {@link #begin()} found it. */
+        void restore() throws SQLException;
+    }
+
+    /**
+     * SQLite: the transaction is begun and ended by statements, not by the driver: sqlite-jdbc's commit() runs
+     * COMMIT then BEGIN at once, so its failure would not say whether the rows were committed, and a retry could
+     * write them twice. A failed COMMIT statement has committed nothing.
+     */
+    private static final class SqliteTransaction implements Transaction {
+
+        // IMMEDIATE takes the write lock first, under the busy timeout, so no statement meets a lock mid-batch.
+        private static final String BEGIN = "BEGIN IMMEDIATE";
+
+        private static final String COMMIT = "COMMIT";
+
+        private static final String ROLLBACK = "ROLLBACK";
+
+        private static final String SAVEPOINT = "SAVEPOINT sqlite_hybrid_write_buffer";
+
+        private static final String RELEASE = "RELEASE sqlite_hybrid_write_buffer";
+
+        private static final String ROLLBACK_TO = "ROLLBACK TO sqlite_hybrid_write_buffer";
+
+        private final Connection connection;
+
+        private final Statements statements;
+
+        private boolean autoCommit = true;
+
+        SqliteTransaction(Connection connection, Statements statements) {
+            this.connection = connection;
+            this.statements = statements;
+        }
+
+        @Override
+        public void begin() throws SQLException {
+            this.autoCommit = this.connection.getAutoCommit();
+            if (!this.autoCommit) {
+                this.connection.setAutoCommit(true);
+            }
+            this.statements.execute(BEGIN);
+        }
+
+        /**
+         * The database may have ended the transaction already ({@code RAISE(ROLLBACK)}, {@code ON CONFLICT
+         * ROLLBACK}); then ROLLBACK fails and BEGIN succeeds. When BEGIN fails too, the transaction could not be
+         * rolled back: the batch fails.
+         */
+        @Override
+        public void undo() throws SQLException {
+            SQLException rollbackFailed = null;
+            try {
+                this.statements.execute(ROLLBACK);
+            } catch (SQLException ex) {
+                rollbackFailed = ex;
+            }
+            try {
+                this.statements.execute(BEGIN);
+            } catch (SQLException beginFailed) {
+                if (rollbackFailed != null) {
+                    beginFailed.addSuppressed(rollbackFailed);
+                }
+                throw beginFailed;
+            }
+        }
+
+        @Override
+        public void commit() throws SQLException {
+            this.statements.execute(COMMIT);
+        }
+
+        @Override
+        public void rollback() throws SQLException {
+            this.statements.execute(ROLLBACK);
+        }
+
+        @Override
+        public Object savepoint() throws SQLException {
+            this.statements.execute(SAVEPOINT);
+            return SAVEPOINT;
+        }
+
+        @Override
+        public void release(Object savepoint) throws SQLException {
+            this.statements.execute(RELEASE);
+        }
+
+        @Override
+        public void rollbackTo(Object savepoint) throws SQLException {
+            this.statements.execute(ROLLBACK_TO);
+            this.statements.execute(RELEASE);
+        }
+
+        @Override
+        public void restore() throws SQLException {
+            if (!this.autoCommit) {
+                this.connection.setAutoCommit(false);
+            }
+        }
+    }
+
+    /** Any other database: a standard JDBC transaction. */
+    private static final class JdbcTransaction implements Transaction {
+
+        private final Connection connection;
+
+        private boolean autoCommit = true;
+
+        JdbcTransaction(Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void begin() throws SQLException {
+            this.autoCommit = this.connection.getAutoCommit();
+            if (this.autoCommit) {
+                this.connection.setAutoCommit(false);
+            }
+        }
+
+        @Override
+        public void undo() throws SQLException {
+            // The next statement begins the next transaction.
+            this.connection.rollback();
+        }
+
+        @Override
+        public void commit() throws SQLException {
+            this.connection.commit();
+        }
+
+        @Override
+        public void rollback() throws SQLException {
+            this.connection.rollback();
+        }
+
+        @Override
+        public Object savepoint() throws SQLException {
+            return this.connection.setSavepoint();
+        }
+
+        @Override
+        public void release(Object savepoint) throws SQLException {
+            this.connection.releaseSavepoint((Savepoint) savepoint);
+        }
+
+        @Override
+        public void rollbackTo(Object savepoint) throws SQLException {
+            this.connection.rollback((Savepoint) savepoint);
+            this.connection.releaseSavepoint((Savepoint) savepoint);
+        }
+
+        @Override
+        public void restore() throws SQLException {
+            if (this.autoCommit) {
+                // Ended by commit() or rollback() already: switching back commits nothing.
+                this.connection.setAutoCommit(true);
+            }
         }
     }
 

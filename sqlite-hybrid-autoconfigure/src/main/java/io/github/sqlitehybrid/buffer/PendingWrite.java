@@ -423,7 +423,7 @@ abstract sealed class PendingWrite permits PendingWrite.Insert, PendingWrite.Key
      * Which row a keyed write addresses: the table, the key's columns and the key's values as SQLite compares
      * them. A list of values, never a joined string, so {@code ("a|b", "c")} and {@code ("a", "b|c")} differ.
      *
-     * @param table the table's name, lower case
+     * @param table the table's quoted name, as the schema spells it (one table, whatever spelling callers use)
      * @param columns the key's column names, lower case, in schema order
      * @param values the key's values as the key compares them, in the same order
      */

@@ -95,8 +95,7 @@ final class PendingWrites {
                     throw new IllegalStateException("The write buffer is stopped (the application is shutting down):"
                             + " the write to table '" + call.table().name() + "' was not accepted");
                 }
-                TableState state = this.tables.computeIfAbsent(
-                        TableSchema.lower(call.table().name()), (name) -> new TableState());
+                TableState state = this.tables.computeIfAbsent(call.table().quotedName(), (name) -> new TableState());
                 state.name = call.table().name();
                 Object signature = (call.key() != null) ? call.key().names() : INSERT_SIGNATURE;
                 if (!signature.equals(state.signature)) {
@@ -219,7 +218,7 @@ final class PendingWrites {
                 write.done = true;
                 write.inFlight = false;
                 this.pending--;
-                TableState state = this.tables.get(TableSchema.lower(write.table.name()));
+                TableState state = this.tables.get(write.table.quotedName());
                 if (state != null) {
                     state.pending--;
                 }

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,18 +12,26 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One table as the live schema describes it: its columns, their affinities and its unique keys. Read with the
- * table name bound as a parameter, so a name is only ever looked up, never spliced into SQL; the names that
- * reach SQL later are the schema's own, quoted.
+ * One table as the live schema describes it: its columns, their affinities (SQLite) or types (PostgreSQL) and its
+ * unique keys. Read with the table name bound as a parameter, so a name is only ever looked up, never spliced
+ * into SQL; the names that reach SQL later are the schema's own, quoted.
+ *
+ * <p>SQLite's schema comes from its PRAGMAs, not from JDBC metadata: sqlite-jdbc's {@code getIndexInfo} reports a
+ * partial unique index as a plain one (no {@code FILTER_CONDITION}), which is no conflict target, and tells no
+ * key's collation ({@code NOCASE}), which decides which keys are one row.
  */
 final class TableSchema {
 
@@ -41,6 +50,8 @@ final class TableSchema {
 
     private final Map<String, Column> columnsByName;
 
+    private final Map<String, Column> columnsByExactName;
+
     private final List<List<Column>> uniqueKeys;
 
     private final Map<List<String>, KeyShape> keyShapes = new ConcurrentHashMap<>();
@@ -48,24 +59,155 @@ final class TableSchema {
     /** Statements by shape, so a flush does not build the same SQL text for every row. */
     private final Map<SqlShape, String> statements = new ConcurrentHashMap<>();
 
-    private TableSchema(String name, List<Column> columns, List<List<Column>> uniqueKeys) {
+    private TableSchema(String name, String quotedName, List<Column> columns, List<List<Column>> uniqueKeys) {
         this.name = name;
-        this.quotedName = quote(name);
+        this.quotedName = quotedName;
         this.columns = List.copyOf(columns);
         this.columnsByName = new HashMap<>();
+        this.columnsByExactName = new HashMap<>();
+        Set<String> ambiguous = new HashSet<>();
         for (Column column : columns) {
-            this.columnsByName.put(lower(column.name()), column);
+            this.columnsByExactName.put(column.name(), column);
+            if (this.columnsByName.put(lower(column.name()), column) != null) {
+                ambiguous.add(lower(column.name()));
+            }
         }
+        // Columns whose names differ only in case (possible where names are quoted) are found by exact name only.
+        ambiguous.forEach(this.columnsByName::remove);
         this.uniqueKeys = List.copyOf(uniqueKeys);
     }
 
     /**
-     * Read a table's schema.
+     * Read a table's schema: from SQLite's PRAGMAs on SQLite, from JDBC metadata on other databases.
      * @param connection a connection to the database
-     * @param table the name as a caller gave it; matched as SQLite matches names, ignoring ASCII case
+     * @param dialect the connection's database
+     * @param table the name as a caller gave it; on SQLite matched ignoring ASCII case, elsewhere as the catalog
+     *     spells it or else as the database folds an unquoted name (PostgreSQL: to lower case)
      * @return the schema, or {@code null} when the database has no such table
      */
-    static @Nullable TableSchema read(Connection connection, String table) throws SQLException {
+    static @Nullable TableSchema read(Connection connection, Dialect dialect, String table) throws SQLException {
+        return (dialect == Dialect.SQLITE) ? readSqlite(connection, table) : readMetaData(connection, table);
+    }
+
+    /**
+     * Read a table's schema from JDBC metadata: its columns with their types, its primary key and its unique
+     * indexes (unique constraints have one), leaving out partial indexes and indexes on expressions, which are
+     * no conflict target for {@code ON CONFLICT (columns)}. Only the connection's current schema is searched,
+     * and statements name the table with that schema, so they address the table that was checked.
+     */
+    private static @Nullable TableSchema readMetaData(Connection connection, String table) throws SQLException {
+        DatabaseMetaData metaData = connection.getMetaData();
+        String catalog = connection.getCatalog();
+        String schema = connection.getSchema();
+        String escape = metaData.getSearchStringEscape();
+        List<String> candidates = new ArrayList<>();
+        candidates.add(table);
+        if (metaData.storesLowerCaseIdentifiers()) {
+            candidates.add(table.toLowerCase(Locale.ROOT));
+        } else if (metaData.storesUpperCaseIdentifiers()) {
+            candidates.add(table.toUpperCase(Locale.ROOT));
+        }
+        String name = null;
+        String tableSchema = null;
+        for (String candidate : candidates) {
+            try (ResultSet rows = metaData.getTables(
+                    catalog,
+                    (schema != null) ? pattern(schema, escape) : null,
+                    pattern(candidate, escape),
+                    new String[] {"TABLE", "PARTITIONED TABLE"})) {
+                while (rows.next() && name == null) {
+                    if (candidate.equals(rows.getString("TABLE_NAME"))) {
+                        name = candidate;
+                        tableSchema = rows.getString("TABLE_SCHEM");
+                    }
+                }
+            }
+            if (name != null) {
+                break;
+            }
+        }
+        if (name == null) {
+            return null;
+        }
+        String quote = metaData.getIdentifierQuoteString();
+        List<Column> columns = new ArrayList<>();
+        try (ResultSet rows = metaData.getColumns(
+                catalog, (tableSchema != null) ? pattern(tableSchema, escape) : null, pattern(name, escape), "%")) {
+            while (rows.next()) {
+                if (!name.equals(rows.getString("TABLE_NAME"))) {
+                    continue;
+                }
+                String typeName = rows.getString("TYPE_NAME");
+                ColumnType type = ColumnType.of(rows.getInt("DATA_TYPE"), typeName);
+                int size = rows.getInt("COLUMN_SIZE");
+                boolean limited = type == ColumnType.TEXT
+                        && typeName != null
+                        && (typeName.equalsIgnoreCase("varchar") || typeName.equalsIgnoreCase("bpchar"));
+                String column = rows.getString("COLUMN_NAME");
+                columns.add(new Column(
+                        column,
+                        quote(column, quote),
+                        columns.size(),
+                        Affinity.BLOB,
+                        Collation.BINARY,
+                        type,
+                        (typeName != null) ? typeName : type.describe(),
+                        (limited && size > 0 && size < Integer.MAX_VALUE) ? size : 0));
+            }
+        }
+        Map<String, Column> byName = new HashMap<>();
+        columns.forEach((column) -> byName.put(column.name(), column));
+        List<List<Column>> uniqueKeys = new ArrayList<>();
+        Map<Short, Column> primaryKey = new TreeMap<>();
+        try (ResultSet rows = metaData.getPrimaryKeys(catalog, tableSchema, name)) {
+            while (rows.next()) {
+                Column column = byName.get(rows.getString("COLUMN_NAME"));
+                if (column != null) {
+                    primaryKey.put(rows.getShort("KEY_SEQ"), column);
+                }
+            }
+        }
+        if (!primaryKey.isEmpty()) {
+            uniqueKeys.add(List.copyOf(primaryKey.values()));
+        }
+        Map<String, List<Column>> indexes = new LinkedHashMap<>();
+        Set<String> unusable = new HashSet<>();
+        try (ResultSet rows = metaData.getIndexInfo(catalog, tableSchema, name, true, true)) {
+            while (rows.next()) {
+                String index = rows.getString("INDEX_NAME");
+                if (index == null
+                        || rows.getShort("TYPE") == DatabaseMetaData.tableIndexStatistic
+                        || rows.getBoolean("NON_UNIQUE")) {
+                    continue;
+                }
+                Column column = byName.get(rows.getString("COLUMN_NAME"));
+                String filter = rows.getString("FILTER_CONDITION");
+                if (column == null || (filter != null && !filter.isBlank())) {
+                    // An expression, or a partial index: ON CONFLICT (columns) cannot use it.
+                    unusable.add(index);
+                    continue;
+                }
+                indexes.computeIfAbsent(index, (key) -> new ArrayList<>()).add(column);
+            }
+        }
+        indexes.forEach((index, key) -> {
+            if (!unusable.contains(index) && uniqueKeys.stream().noneMatch((unique) -> sameColumns(unique, key))) {
+                uniqueKeys.add(key);
+            }
+        });
+        String qualified =
+                (tableSchema != null) ? quote(tableSchema, quote) + "." + quote(name, quote) : quote(name, quote);
+        return new TableSchema(name, qualified, columns, uniqueKeys);
+    }
+
+    private static String pattern(String name, String escape) {
+        if (escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+    }
+
+    private static @Nullable TableSchema readSqlite(Connection connection, String table) throws SQLException {
         String name = null;
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
@@ -111,7 +253,7 @@ final class TableSchema {
                 uniqueKeys.add(0, key);
             }
         }
-        return new TableSchema(name, columns, uniqueKeys);
+        return new TableSchema(name, quote(name), columns, uniqueKeys);
     }
 
     private static List<String> uniqueIndexes(Connection connection, String table) throws SQLException {
@@ -187,7 +329,8 @@ final class TableSchema {
      */
     @Nullable
     Column column(String column) {
-        return this.columnsByName.get(lower(column));
+        Column exact = this.columnsByExactName.get(column);
+        return (exact != null) ? exact : this.columnsByName.get(lower(column));
     }
 
     /**
@@ -254,7 +397,12 @@ final class TableSchema {
     }
 
     static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return quote(identifier, "\"");
+    }
+
+    private static String quote(String identifier, @Nullable String quote) {
+        String mark = (quote == null || quote.isBlank()) ? "\"" : quote;
+        return mark + identifier.replace(mark, mark + mark) + mark;
     }
 
     static String lower(String name) {
@@ -303,15 +451,73 @@ final class TableSchema {
         return value.toString();
     }
 
-    /** A column: its name as the schema spells it, its position, affinity and, in a key, its collation. */
-    record Column(String name, String quoted, int index, Affinity affinity, Collation collation) {
+    /**
+     * A column: its name as the schema spells it, its position, its SQLite affinity and, in a key, collation, or
+     * on a strictly typed database its type.
+     *
+     * @param name the name as the schema spells it
+     * @param quoted the name quoted for SQL
+     * @param index the position, from 0
+     * @param affinity SQLite's affinity; unused elsewhere
+     * @param collation SQLite's collation in a key; unused elsewhere
+     * @param type what the column takes; {@link ColumnType#ANY} on SQLite
+     * @param typeName the type as the database names it, for messages
+     * @param maxLength for a text column, the most characters it takes, 0 for no limit
+     */
+    record Column(
+            String name,
+            String quoted,
+            int index,
+            Affinity affinity,
+            Collation collation,
+            ColumnType type,
+            String typeName,
+            int maxLength) {
 
         static Column of(String name, int index, Affinity affinity) {
-            return new Column(name, quote(name), index, affinity, Collation.BINARY);
+            return new Column(name, quote(name), index, affinity, Collation.BINARY, ColumnType.ANY, "", 0);
         }
 
         Column withCollation(Collation collation) {
-            return new Column(this.name, this.quoted, this.index, this.affinity, collation);
+            return new Column(
+                    this.name,
+                    this.quoted,
+                    this.index,
+                    this.affinity,
+                    collation,
+                    this.type,
+                    this.typeName,
+                    this.maxLength);
+        }
+
+        /**
+         * The value as it will be bound for this column.
+         * @param table the column's table, for messages
+         * @param value a value a caller gave
+         * @return the value to bind
+         * @throws IllegalArgumentException naming the table and the column, when the column cannot take the
+         *     value
+         */
+        @Nullable
+        Object bindable(String table, @Nullable Object value) {
+            if (this.type == ColumnType.ANY) {
+                return TableSchema.bindable(value);
+            }
+            if (value == null) {
+                return null;
+            }
+            try {
+                return this.type.convert(value, this.maxLength);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("Column '" + this.name + "' of table '" + table + "' ("
+                        + this.typeName + ") cannot take the value " + describeValue(value) + ": "
+                        + ex.getMessage());
+            }
+        }
+
+        private static String describeValue(Object value) {
+            String text = String.valueOf(value);
+            return "'" + ((text.length() > 40) ? text.substring(0, 40) + "..." : text) + "'";
         }
 
         /**
@@ -320,6 +526,9 @@ final class TableSchema {
          * address the same row.
          */
         Object keyValue(Object bindable) {
+            if (this.type != ColumnType.ANY) {
+                return ColumnType.keyValue(bindable);
+            }
             Object value = bindable;
             if (value instanceof Boolean bool) {
                 value = bool ? 1L : 0L;

@@ -34,8 +34,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessResourceFailureException;
 
 /**
- * Takes background writes off SQLite's write lock: a call returns at once, calls on one row collapse into one
- * row write, and a flusher writes the pending rows in a few short batch transactions.
+ * Takes background writes off SQLite's write lock (or off PostgreSQL's round trips): a call returns at once, calls
+ * on one row collapse into one row write, and a flusher writes the pending rows in a few short batch
+ * transactions.
  *
  * <pre>{@code
  * writeBuffer.upsert("download_progress", Map.of("job_id", jobId, "percent", percent), "job_id");
@@ -47,14 +48,30 @@ import org.springframework.dao.DataAccessResourceFailureException;
  * <ul>
  *   <li><strong>Same result as the calls in order.</strong> Whatever the mix of {@link #upsert}, {@link #update}
  *       and {@link #delete} calls on one row (one table, one key), the flushed row is what applying them in call
- *       order gives; coalescing never changes it. Keys are compared by value, as SQLite compares them in the
- *       key's columns. {@link #insert} rows are never coalesced. Calls of another kind on the same table (an
+ *       order gives; coalescing never changes it. Keys are compared by value, as the database compares them in
+ *       the key's columns. {@link #insert} rows are never coalesced. Calls of another kind on the same table (an
  *       insert, a key of other columns) end a run of coalescing, so a row's writes never pass them.
  *   <li><strong>Checked before buffered.</strong> The table must exist, every column must exist and the key
  *       columns must be the table's PRIMARY KEY or the columns of a UNIQUE index, checked against the live schema
  *       (cached per table, read again on a miss). Otherwise the call throws {@link IllegalArgumentException}
  *       naming what is wrong, and nothing is buffered. Names reach SQL only as the schema spells them, quoted;
  *       values only as bound parameters.
+ *   <li><strong>SQLite or PostgreSQL.</strong> The connection's database decides, not the classpath. On
+ *       SQLite the schema is read from PRAGMAs, a batch begins with {@code BEGIN IMMEDIATE}, and values are bound
+ *       as given (SQLite applies each column's affinity). On PostgreSQL the schema is read from JDBC metadata in
+ *       the connection's current schema: a table or column is found by its name as the catalog spells it, else
+ *       as PostgreSQL folds an unquoted name (to lower case). A batch is a JDBC transaction with a savepoint per
+ *       row when a refused row must be set aside. PostgreSQL types strictly, so each value is converted at the
+ *       call to what its column takes, only without loss and never through text: whole numbers (and a
+ *       {@code Boolean}, as 1 or 0) into integer columns, range checked; any number into floating and numeric
+ *       columns; a {@code String} (or {@code Character}) into text columns, length checked against
+ *       {@code varchar(n)}; {@code Instant}, {@code OffsetDateTime}, {@code ZonedDateTime} or {@code Timestamp}
+ *       into {@code timestamptz}, {@code LocalDateTime} or {@code Timestamp} into {@code timestamp},
+ *       {@code LocalDate} into {@code date}, {@code LocalTime} into {@code time}, {@code byte[]} into
+ *       {@code bytea}, a {@code Boolean} into {@code boolean}. Anything else (a {@code String} for an integer
+ *       column, an {@code Instant} for a {@code timestamp}) throws {@link IllegalArgumentException} naming the
+ *       table and the column. Other types ({@code uuid}, {@code json}, arrays) take the value as given, to the
+ *       driver's {@code setObject}. {@link #buffered} shows values as they will be bound.
  *   <li><strong>Flushing.</strong> On one daemon thread every {@code flush-interval}, and early when
  *       {@code flush-batch-size} rows are pending. Each batch of up to {@code flush-batch-size} rows is one
  *       transaction ({@code INSERT ... ON CONFLICT (key) DO UPDATE}, never {@code INSERT OR REPLACE}), retried
@@ -114,7 +131,14 @@ public final class WriteBuffer implements SmartLifecycle {
 
     private final Map<String, Integer> priorities = new HashMap<>();
 
+    /** Each table's schema, by its quoted name: one instance per table, so calls on it coalesce. */
     private final Map<String, TableSchema> schemas = new ConcurrentHashMap<>();
+
+    /**
+     * The quoted name of the table each spelling a caller used resolved to. By the spelling as given: where
+     * names are case sensitive (PostgreSQL's quoted names), {@code Mixed} and {@code mixed} may be two tables.
+     */
+    private final Map<String, String> tableNames = new ConcurrentHashMap<>();
 
     private final ReentrantLock flushLock = new ReentrantLock();
 
@@ -128,11 +152,11 @@ public final class WriteBuffer implements SmartLifecycle {
 
     private volatile boolean scheduledFlushFailing;
 
-    private volatile @Nullable String product;
+    private volatile @Nullable Dialect dialect;
 
     /**
      * Create a write buffer. It accepts calls at once; it flushes in the background once {@link #start() started}.
-     * @param dataSource the application's SQLite DataSource
+     * @param dataSource the application's DataSource, SQLite or PostgreSQL
      * @param properties the settings, read once here
      * @param retryTemplate retries flush transactions on lock errors
      * @throws io.github.sqlitehybrid.InvalidSqliteHybridPropertyException if a {@code table-priorities} entry is
@@ -353,12 +377,18 @@ public final class WriteBuffer implements SmartLifecycle {
         if (table == null || row == null || keyColumns == null) {
             throw new IllegalArgumentException("table, row and keyColumns must not be null");
         }
-        String key = TableSchema.lower(table);
-        TableSchema schema = this.schemas.get(key);
+        String quotedName = this.tableNames.get(table);
+        TableSchema schema = (quotedName != null) ? this.schemas.get(quotedName) : null;
         boolean fresh = false;
         if (schema == null) {
-            schema = readSchema(table);
-            fresh = true;
+            TableSchema read = loadSchema(table);
+            this.tableNames.put(table, read.quotedName());
+            // A new spelling of a known table keeps the known schema, so its calls coalesce with the others.
+            schema = this.schemas.putIfAbsent(read.quotedName(), read);
+            if (schema == null) {
+                schema = read;
+                fresh = true;
+            }
         }
         try {
             return describe(kind, schema, table, row, keyColumns);
@@ -392,7 +422,7 @@ public final class WriteBuffer implements SmartLifecycle {
                 throw new IllegalArgumentException("Column '" + column.name() + "' of table '" + schema.name()
                         + "' is given twice in one row (names are matched ignoring case)");
             }
-            values[column.index()] = TableSchema.bindable(entry.getValue());
+            values[column.index()] = column.bindable(schema.name(), entry.getValue());
         }
         int priority = this.priorities.getOrDefault(TableSchema.lower(schema.name()), Integer.MAX_VALUE);
         if (kind == Kind.INSERT) {
@@ -424,7 +454,7 @@ public final class WriteBuffer implements SmartLifecycle {
             }
         }
         RowIdentity rowIdentity =
-                new RowIdentity(TableSchema.lower(schema.name()), key.names(), Collections.unmodifiableList(identity));
+                new RowIdentity(schema.quotedName(), key.names(), Collections.unmodifiableList(identity));
         return new Call(kind, schema, table, priority, key, keyValues, rowIdentity, values);
     }
 
@@ -457,14 +487,19 @@ public final class WriteBuffer implements SmartLifecycle {
     }
 
     private TableSchema readSchema(String table) {
+        TableSchema schema = loadSchema(table);
+        this.schemas.put(schema.quotedName(), schema);
+        this.tableNames.put(table, schema.quotedName());
+        return schema;
+    }
+
+    private TableSchema loadSchema(String table) {
         try (Connection connection = this.dataSource.getConnection()) {
-            requireSqlite(connection);
-            TableSchema schema = TableSchema.read(connection, table);
+            TableSchema schema = TableSchema.read(connection, dialect(connection), table);
             if (schema == null) {
                 throw new IllegalArgumentException("Unknown table '" + table
                         + "': the database has no such table (names are looked up in the schema, never run as SQL)");
             }
-            this.schemas.put(TableSchema.lower(table), schema);
             return schema;
         } catch (SQLException ex) {
             throw new DataAccessResourceFailureException(
@@ -472,20 +507,13 @@ public final class WriteBuffer implements SmartLifecycle {
         }
     }
 
-    private void requireSqlite(Connection connection) throws SQLException {
-        String name = this.product;
-        if (name == null) {
-            name = connection.getMetaData().getDatabaseProductName();
-            this.product = name;
+    private Dialect dialect(Connection connection) throws SQLException {
+        Dialect known = this.dialect;
+        if (known == null) {
+            known = Dialect.of(connection);
+            this.dialect = known;
         }
-        if (!"SQLite".equalsIgnoreCase(name)) {
-            throw new IllegalStateException(notSqliteMessage(name));
-        }
-    }
-
-    private static String notSqliteMessage(String product) {
-        return "The write buffer works with SQLite only, and the application's DataSource is " + product
-                + ": set sqlite.hybrid.write-buffer.enabled=false";
+        return known;
     }
 
     private void requestFlush() {
@@ -529,7 +557,7 @@ public final class WriteBuffer implements SmartLifecycle {
             if (this.running) {
                 return;
             }
-            warnIfNotSqlite();
+            warnIfUnsupported();
             this.pending.open();
             ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
                 Thread thread = new Thread(task, THREAD_NAME);
@@ -543,9 +571,9 @@ public final class WriteBuffer implements SmartLifecycle {
         }
     }
 
-    private void warnIfNotSqlite() {
+    private void warnIfUnsupported() {
         try (Connection connection = this.dataSource.getConnection()) {
-            requireSqlite(connection);
+            dialect(connection);
         } catch (IllegalStateException ex) {
             logger.warn(ex.getMessage() + ". Every write to the buffer will fail.");
         } catch (SQLException ex) {

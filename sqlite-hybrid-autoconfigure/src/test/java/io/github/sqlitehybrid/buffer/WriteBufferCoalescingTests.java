@@ -1,7 +1,9 @@
 package io.github.sqlitehybrid.buffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,20 +15,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Coalescing never changes the result: every sequence of calls flushes to what the same calls applied directly,
- * in order, give on another database file.
+ * in order, give on another database of the same kind.
  */
 @Timeout(60)
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
 class WriteBufferCoalescingTests {
 
-    private static final String[] SCHEMA = {
-        "CREATE TABLE progress (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, a TEXT, b INTEGER, c REAL)",
-        "CREATE TABLE pair (x TEXT, y TEXT, v INTEGER, PRIMARY KEY (x, y))",
-        "CREATE TABLE person (id INTEGER PRIMARY KEY, email TEXT COLLATE NOCASE UNIQUE, name TEXT)",
-        "CREATE TABLE events (seq INTEGER PRIMARY KEY, payload TEXT)"
-    };
+    @Parameter
+    TestDatabase.Kind kind;
 
     @TempDir
     Path dir;
@@ -41,18 +44,33 @@ class WriteBufferCoalescingTests {
 
     @BeforeEach
     void createDatabases() {
-        this.buffered = new TestDatabase(this.dir.resolve("buffered.db"));
-        this.reference = new TestDatabase(this.dir.resolve("reference.db"));
-        this.buffered.execute(SCHEMA);
-        this.reference.execute(SCHEMA);
+        this.buffered = TestDatabase.create(this.kind, this.dir, "buffered");
+        this.reference = TestDatabase.create(this.kind, this.dir, "reference");
+        this.buffered.execute(schema(this.buffered));
+        this.reference.execute(schema(this.reference));
         this.buffer = this.buffered.buffer((properties) -> properties.setMaxPending(10_000));
         this.both = new Both(this.buffer, new ReferenceWrites(this.reference.jdbc));
     }
 
     @AfterEach
     void closeDatabases() {
-        this.buffered.close();
-        this.reference.close();
+        if (this.buffered != null) {
+            this.buffered.close();
+        }
+        if (this.reference != null) {
+            this.reference.close();
+        }
+    }
+
+    private static String[] schema(TestDatabase database) {
+        return new String[] {
+            "CREATE TABLE progress (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, a TEXT, b INTEGER, c "
+                    + database.pick("REAL", "DOUBLE PRECISION") + ")",
+            "CREATE TABLE pair (x TEXT, y TEXT, v INTEGER, PRIMARY KEY (x, y))",
+            "CREATE TABLE person (id INTEGER PRIMARY KEY, email TEXT " + database.pick("COLLATE NOCASE ", "")
+                    + "UNIQUE, name TEXT)",
+            "CREATE TABLE events (seq " + database.generatedKey() + ", payload TEXT)"
+        };
     }
 
     @Test
@@ -208,7 +226,23 @@ class WriteBufferCoalescingTests {
     }
 
     @Test
+    void keysThatPostgresHoldsEqualAreOneRow() {
+        assumeTrue(this.kind == TestDatabase.Kind.POSTGRESQL, "PostgreSQL's typed keys");
+        this.both.upsert("progress", row("id", 7, "code", "c7", "b", 1), "id");
+        this.both.upsert("progress", row("id", 7L, "code", "c7", "b", 2), "id");
+        this.both.upsert("progress", row("id", (short) 7, "code", "c7", "b", 3), "id");
+        this.both.upsert("progress", row("id", new BigDecimal("7.00"), "code", "c7", "b", 4), "id");
+        this.both.upsert("pair", row("x", "A", "y", "b", "v", 1), "x", "y");
+        this.both.upsert("pair", row("x", "a", "y", "b", "v", 2), "x", "y");
+        assertThat(this.buffer.stats().pending()).isEqualTo(3);
+        assertSameTables();
+        assertThat(this.buffered.rows("SELECT b FROM progress")).containsExactly(row("b", 4));
+        assertThat(this.buffered.count("pair")).isEqualTo(2);
+    }
+
+    @Test
     void keysThatSqliteTreatsAsEqualAreOneRow() {
+        assumeTrue(this.kind == TestDatabase.Kind.SQLITE, "SQLite's affinities and NOCASE collation");
         this.both.upsert("progress", row("id", 7, "code", "c7", "b", 1), "id");
         this.both.upsert("progress", row("id", 7L, "code", "c7", "b", 2), "id");
         this.both.upsert("progress", row("id", "7", "code", "c7", "b", 3), "id");

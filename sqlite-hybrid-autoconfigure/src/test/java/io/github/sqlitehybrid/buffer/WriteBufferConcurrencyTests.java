@@ -19,10 +19,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Many threads writing at once: every row ends with its last value, every insert lands once. */
 @Timeout(120)
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
 class WriteBufferConcurrencyTests {
+
+    @Parameter
+    TestDatabase.Kind kind;
 
     private static final int THREADS = 16;
 
@@ -39,11 +47,11 @@ class WriteBufferConcurrencyTests {
 
     @BeforeEach
     void createDatabase() {
-        this.database = new TestDatabase(this.dir.resolve("concurrent.db"));
+        this.database = TestDatabase.create(this.kind, this.dir, "concurrent");
         this.database.execute(
                 "CREATE TABLE progress (job_id INTEGER PRIMARY KEY, worker INTEGER, seq INTEGER, percent INTEGER)",
-                "CREATE TABLE events (id INTEGER PRIMARY KEY, worker INTEGER NOT NULL, n INTEGER NOT NULL,"
-                        + " UNIQUE (worker, n))");
+                "CREATE TABLE events (id " + this.database.generatedKey()
+                        + ", worker INTEGER NOT NULL, n INTEGER NOT NULL, UNIQUE (worker, n))");
         this.buffer = this.database.buffer((properties) -> {
             properties.setFlushInterval(Duration.ofMillis(50));
             properties.setOfferTimeout(Duration.ofSeconds(30));
@@ -53,8 +61,12 @@ class WriteBufferConcurrencyTests {
 
     @AfterEach
     void closeDatabase() {
-        this.buffer.stop();
-        this.database.close();
+        if (this.buffer != null) {
+            this.buffer.stop();
+        }
+        if (this.database != null) {
+            this.database.close();
+        }
     }
 
     @Test
@@ -90,7 +102,7 @@ class WriteBufferConcurrencyTests {
         assertThat(actual).isEqualTo(expected);
         assertThat(this.database.count("events")).isEqualTo(inserts);
         assertThat(this.database.jdbc.queryForObject(
-                        "SELECT count(*) FROM (SELECT DISTINCT worker, n FROM events)", Long.class))
+                        "SELECT count(*) FROM (SELECT DISTINCT worker, n FROM events) AS distinct_events", Long.class))
                 .isEqualTo(inserts);
 
         WriteBufferStats stats = this.buffer.stats();

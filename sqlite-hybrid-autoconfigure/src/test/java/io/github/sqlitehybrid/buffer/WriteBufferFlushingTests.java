@@ -5,29 +5,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.github.sqlitehybrid.retry.DbRetrySettings;
 import io.github.sqlitehybrid.retry.LockStatistics.Snapshot;
+import io.github.sqlitehybrid.testsupport.LocalPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /** When and in what order rows are flushed, and what happens when the database is locked. */
 @Timeout(60)
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
 class WriteBufferFlushingTests {
+
+    @Parameter
+    TestDatabase.Kind kind;
 
     private static final DbRetrySettings TWO_QUICK_ATTEMPTS =
             new DbRetrySettings(2, Duration.ofMillis(10), Duration.ofMillis(10), 1.0, false);
@@ -41,16 +50,25 @@ class WriteBufferFlushingTests {
 
     @BeforeEach
     void createDatabase() {
-        // A short busy timeout, so another connection's write lock fails a flush instead of delaying it.
-        this.database = new TestDatabase(this.dir.resolve("flushing.db"), 10);
+        // A short busy (lock) timeout, so another connection's write lock fails a flush instead of delaying it.
+        this.database = TestDatabase.create(this.kind, this.dir, "flushing", 10);
         this.database.execute(
                 "CREATE TABLE progress (job_id INTEGER PRIMARY KEY, percent INTEGER)",
-                "CREATE TABLE audit (n INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL)");
+                "CREATE TABLE audit (n "
+                        + this.database.pick("INTEGER PRIMARY KEY AUTOINCREMENT", "SERIAL PRIMARY KEY")
+                        + ", tbl TEXT NOT NULL, id INTEGER)");
+        if (!this.database.isSqlite()) {
+            this.database.execute("CREATE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " INSERT INTO audit (tbl, id) VALUES (TG_TABLE_NAME, NEW.id); RETURN NULL; END $$");
+        }
         for (String table : List.of("a", "b", "c")) {
             this.database.execute(
                     "CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, v INTEGER)",
-                    "CREATE TRIGGER " + table + "_audit AFTER INSERT ON " + table + " BEGIN INSERT INTO audit (tbl)"
-                            + " VALUES ('" + table + "'); END");
+                    this.database.pick(
+                            "CREATE TRIGGER " + table + "_audit AFTER INSERT ON " + table
+                                    + " BEGIN INSERT INTO audit (tbl, id) VALUES ('" + table + "', new.id); END",
+                            "CREATE TRIGGER " + table + "_audit AFTER INSERT ON " + table
+                                    + " FOR EACH ROW EXECUTE FUNCTION audit()"));
         }
     }
 
@@ -59,7 +77,9 @@ class WriteBufferFlushingTests {
         if (this.buffer != null) {
             this.buffer.stop();
         }
-        this.database.close();
+        if (this.database != null) {
+            this.database.close();
+        }
     }
 
     @Test
@@ -110,7 +130,7 @@ class WriteBufferFlushingTests {
         assertThat(order)
                 .containsExactlyElementsOf(
                         concat(Collections.nCopies(6, "c"), Collections.nCopies(6, "a"), Collections.nCopies(6, "b")));
-        assertThat(this.database.jdbc.queryForList("SELECT id FROM a ORDER BY rowid", Integer.class))
+        assertThat(this.database.jdbc.queryForList("SELECT id FROM audit WHERE tbl = 'a' ORDER BY n", Integer.class))
                 .containsExactly(0, 1, 2, 3, 4, 5);
     }
 
@@ -120,7 +140,7 @@ class WriteBufferFlushingTests {
         for (int id = 0; id < 50; id++) {
             this.buffer.upsert("progress", row("job_id", id, "percent", id), "job_id");
         }
-        CompletableFuture<Void> holder = holdWriteLock(Duration.ofMillis(300));
+        CompletableFuture<Void> holder = this.database.holdWriteLock("progress", Duration.ofMillis(300));
         assertThat(this.buffer.flush()).isEqualTo(50);
         holder.get(5, TimeUnit.SECONDS);
         assertThat(this.database.count("progress")).isEqualTo(50);
@@ -136,7 +156,7 @@ class WriteBufferFlushingTests {
         for (int id = 0; id < 20; id++) {
             this.buffer.upsert("progress", row("job_id", id, "percent", id), "job_id");
         }
-        CompletableFuture<Void> holder = holdWriteLock(Duration.ofMillis(500));
+        CompletableFuture<Void> holder = this.database.holdWriteLock("progress", Duration.ofMillis(500));
         assertThatExceptionOfType(WriteBufferFlushException.class)
                 .isThrownBy(this.buffer::flush)
                 .satisfies((ex) -> {
@@ -147,7 +167,7 @@ class WriteBufferFlushingTests {
         WriteBufferStats stats = this.buffer.stats();
         assertThat(stats.pending()).isEqualTo(20);
         assertThat(stats.failed()).isEqualTo(1);
-        assertThat(stats.lastFlushError()).contains("SQLITE_BUSY");
+        assertThat(stats.lastFlushError()).contains(this.database.pick("SQLITE_BUSY", "lock timeout"));
         holder.get(5, TimeUnit.SECONDS);
         assertThat(this.buffer.flush()).isEqualTo(20);
         assertThat(this.database.count("progress")).isEqualTo(20);
@@ -158,7 +178,7 @@ class WriteBufferFlushingTests {
     void scheduledFlushKeepsRunningAfterAFailure() throws Exception {
         this.buffer = this.database.buffer(
                 (properties) -> properties.setFlushInterval(Duration.ofMillis(50)), TWO_QUICK_ATTEMPTS);
-        CompletableFuture<Void> holder = holdWriteLock(Duration.ofMillis(600));
+        CompletableFuture<Void> holder = this.database.holdWriteLock("progress", Duration.ofMillis(600));
         this.buffer.start();
         for (int id = 0; id < 10; id++) {
             this.buffer.upsert("progress", row("job_id", id, "percent", id), "job_id");
@@ -166,6 +186,55 @@ class WriteBufferFlushingTests {
         holder.get(5, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(5)).until(() -> this.database.count("progress") == 10);
         assertThat(this.buffer.stats().failed()).isPositive();
+    }
+
+    @Test
+    void rowWrittenTwiceInOneBatchStillFlushesWhereTheDriverRewritesBatchesIntoOneStatement() {
+        assumeTrue(this.kind == TestDatabase.Kind.POSTGRESQL, "pgjdbc's reWriteBatchedInserts");
+        this.database.execute("CREATE TABLE tagged (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, v INTEGER)");
+        try (HikariDataSource rewriting = new HikariDataSource()) {
+            rewriting.setJdbcUrl(this.database.url);
+            rewriting.setUsername(LocalPostgres.USER);
+            rewriting.setPassword("");
+            rewriting.addDataSourceProperty("reWriteBatchedInserts", "true");
+            WriteBuffer rewritten = new WriteBuffer(
+                    rewriting, new WriteBufferProperties(), this.database.retryTemplate(TestDatabase.QUICK_RETRIES));
+            rewritten.upsert("tagged", row("id", 1, "code", "c1", "v", 1), "id");
+            // A call by the other key ends the run of coalescing and writes nothing: the two upserts of row 1
+            // are next to each other in the batch, one statement text. In one multi-row INSERT PostgreSQL
+            // refuses them ("ON CONFLICT DO UPDATE command cannot affect row a second time").
+            rewritten.update("tagged", row("code", "c1"), "code");
+            rewritten.upsert("tagged", row("id", 1, "code", "c1", "v", 2), "id");
+            rewritten.upsert("tagged", row("id", 2, "code", "c2", "v", 3), "id");
+            assertThat(rewritten.stats().pending()).isEqualTo(4);
+            assertThat(rewritten.flush()).isEqualTo(4);
+            assertThat(this.database.rows("SELECT id, v FROM tagged ORDER BY id"))
+                    .containsExactly(row("id", 1, "v", 2), row("id", 2, "v", 3));
+            assertThat(rewritten.stats().deadLetters()).isZero();
+        }
+    }
+
+    @Test
+    void flushLeavesTheConnectionInTheAutoCommitModeItFoundItIn() throws Exception {
+        this.database.execute("CREATE TABLE checked (id INTEGER PRIMARY KEY, v INTEGER CHECK (v >= 0))");
+        for (boolean autoCommit : this.database.isSqlite() ? new boolean[] {true} : new boolean[] {true, false}) {
+            try (Connection connection = this.database.connect()) {
+                connection.setAutoCommit(autoCommit);
+                WriteBuffer single = new WriteBuffer(
+                        new SingleConnectionDataSource(connection, true),
+                        new WriteBufferProperties(),
+                        this.database.retryTemplate(TestDatabase.QUICK_RETRIES));
+                int base = autoCommit ? 0 : 10;
+                single.upsert("checked", row("id", base + 1, "v", 1), "id");
+                single.upsert("checked", row("id", base + 2, "v", -1), "id");
+                single.upsert("checked", row("id", base + 3, "v", 3), "id");
+                assertThat(single.flush()).isEqualTo(2);
+                assertThat(connection.getAutoCommit()).isEqualTo(autoCommit);
+                // Committed: another connection sees the rows.
+                assertThat(this.database.count("checked WHERE id > " + base + " AND id <= " + (base + 3)))
+                        .isEqualTo(2);
+            }
+        }
     }
 
     @Test
@@ -191,25 +260,6 @@ class WriteBufferFlushingTests {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter((thread) -> thread.getName().equals(WriteBuffer.THREAD_NAME) && thread.isAlive())
                 .count();
-    }
-
-    /** Hold SQLite's write lock from another connection, as another process would. */
-    private CompletableFuture<Void> holdWriteLock(Duration duration) throws InterruptedException {
-        CountDownLatch locked = new CountDownLatch(1);
-        CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> {
-            try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + this.database.file);
-                    Statement statement = connection.createStatement()) {
-                statement.execute("BEGIN IMMEDIATE");
-                statement.execute("INSERT INTO audit (tbl) VALUES ('lock holder')");
-                locked.countDown();
-                Thread.sleep(duration.toMillis());
-                statement.execute("COMMIT");
-            } catch (Exception ex) {
-                throw new IllegalStateException(ex);
-            }
-        });
-        assertThat(locked.await(5, TimeUnit.SECONDS)).isTrue();
-        return holder;
     }
 
     @SafeVarargs

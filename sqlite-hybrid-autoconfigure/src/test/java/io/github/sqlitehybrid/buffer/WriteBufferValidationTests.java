@@ -4,12 +4,20 @@ import static io.github.sqlitehybrid.buffer.WriteBufferCoalescingTests.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.sqlitehybrid.retry.DbRetryTemplate;
 import java.lang.reflect.Proxy;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -17,10 +25,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Names are checked against the live schema at the call; a refused call buffers nothing. */
 @Timeout(60)
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
 class WriteBufferValidationTests {
+
+    @Parameter
+    TestDatabase.Kind kind;
 
     @TempDir
     Path dir;
@@ -31,7 +47,7 @@ class WriteBufferValidationTests {
 
     @BeforeEach
     void createDatabase() {
-        this.database = new TestDatabase(this.dir.resolve("validation.db"));
+        this.database = TestDatabase.create(this.kind, this.dir, "validation");
         this.database.execute(
                 "CREATE TABLE progress (job_id INTEGER PRIMARY KEY, worker TEXT, percent INTEGER)",
                 "CREATE TABLE member (org TEXT NOT NULL, login TEXT NOT NULL, team TEXT, role TEXT)",
@@ -43,7 +59,9 @@ class WriteBufferValidationTests {
 
     @AfterEach
     void closeDatabase() {
-        this.database.close();
+        if (this.database != null) {
+            this.database.close();
+        }
     }
 
     @Test
@@ -148,20 +166,135 @@ class WriteBufferValidationTests {
     }
 
     @Test
-    void nonSqliteDataSourceIsRefusedWithAClearMessage() {
-        DataSource postgres = (DataSource) Proxy.newProxyInstance(
+    void valueTheColumnCannotTakeIsRefusedAtTheCallNamingTableAndColumn() {
+        assumeTrue(this.kind == TestDatabase.Kind.POSTGRESQL, "SQLite columns take any value");
+        this.database.execute("CREATE TABLE typed (id BIGINT PRIMARY KEY, small SMALLINT, code VARCHAR(3),"
+                + " seen TIMESTAMP, at TIMESTAMPTZ, flag BOOLEAN, ratio REAL)");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> this.buffer.upsert("progress", row("job_id", 1, "percent", "5"), "job_id"))
+                .withMessageContaining("Column 'percent' of table 'progress' (int4) cannot take the value '5'")
+                .withMessageContaining("java.lang.String");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> this.buffer.upsert("progress", row("job_id", 1, "percent", 3_000_000_000L), "job_id"))
+                .withMessageContaining("Column 'percent' of table 'progress'")
+                .withMessageContaining("out of range");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> this.buffer.upsert("progress", row("job_id", "1"), "job_id"))
+                .withMessageContaining("Column 'job_id' of table 'progress'");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> this.buffer.insert("typed", row("id", 1, "small", 40_000)))
+                .withMessageContaining("Column 'small' of table 'typed'");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> this.buffer.insert("typed", row("id", 1, "code", "abcd")))
+                .withMessageContaining("Column 'code' of table 'typed'")
+                .withMessageContaining("3 characters");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> this.buffer.insert("typed", row("id", 1, "seen", Instant.now())))
+                .withMessageContaining("Column 'seen' of table 'typed'");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> this.buffer.insert("typed", row("id", 1, "flag", 1)))
+                .withMessageContaining("Column 'flag' of table 'typed'");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> this.buffer.insert("typed", row("id", 1, "ratio", 1e300)))
+                .withMessageContaining("Column 'ratio' of table 'typed'");
+        assertNothingBuffered();
+    }
+
+    @Test
+    void valuesAreConvertedOnlyWithoutLoss() {
+        assumeTrue(this.kind == TestDatabase.Kind.POSTGRESQL, "SQLite columns take any value");
+        this.database.execute("CREATE TABLE typed (id BIGINT PRIMARY KEY, small SMALLINT, amount NUMERIC(10, 2),"
+                + " seen TIMESTAMP, at TIMESTAMPTZ, flag INTEGER, ratio DOUBLE PRECISION, data BYTEA, day DATE)");
+        Instant at = Instant.parse("2026-11-24T18:00:00.123456Z");
+        LocalDateTime seen = LocalDateTime.parse("2026-11-24T19:00:00");
+        this.buffer.upsert(
+                "typed",
+                row(
+                        "id",
+                        1,
+                        "small",
+                        (byte) 7,
+                        "amount",
+                        12.5,
+                        "seen",
+                        seen,
+                        "at",
+                        at,
+                        "flag",
+                        true,
+                        "ratio",
+                        3,
+                        "data",
+                        new byte[] {1, 2},
+                        "day",
+                        LocalDate.parse("2026-11-24")),
+                "id");
+        this.buffer.upsert(
+                "typed",
+                row(
+                        "id",
+                        new BigInteger("2"),
+                        "amount",
+                        new BigDecimal("0.10"),
+                        "at",
+                        at.atZone(ZoneId.of("Europe/Paris")),
+                        "flag",
+                        false),
+                "id");
+        assertThat(this.buffer.flush()).isEqualTo(2);
+        Map<String, Object> first = this.database.jdbc.queryForMap(
+                "SELECT small, amount, seen, at, flag, ratio, data, day FROM typed WHERE id = 1");
+        assertThat(first.get("small")).isEqualTo(7);
+        assertThat(first.get("amount")).isEqualTo(new BigDecimal("12.50"));
+        assertThat(first.get("seen")).isEqualTo(Timestamp.valueOf(seen));
+        assertThat(((Timestamp) first.get("at")).toInstant()).isEqualTo(at);
+        assertThat(first.get("flag")).isEqualTo(1);
+        assertThat(first.get("ratio")).isEqualTo(3.0);
+        assertThat((byte[]) first.get("data")).containsExactly(1, 2);
+        assertThat(first.get("day")).isEqualTo(java.sql.Date.valueOf("2026-11-24"));
+        Map<String, Object> second = this.database.jdbc.queryForMap("SELECT amount, at, flag FROM typed WHERE id = 2");
+        assertThat(second.get("amount")).isEqualTo(new BigDecimal("0.10"));
+        assertThat(((Timestamp) second.get("at")).toInstant()).isEqualTo(at);
+        assertThat(second.get("flag")).isEqualTo(0);
+    }
+
+    @Test
+    void tableAndColumnsAreFoundAsPostgresFoldsUnquotedNames() {
+        assumeTrue(this.kind == TestDatabase.Kind.POSTGRESQL, "PostgreSQL's case folding");
+        this.database.execute(
+                "CREATE TABLE \"Mixed\" (\"Id\" INTEGER PRIMARY KEY, \"Value\" TEXT, value TEXT)",
+                // Names are LIKE patterns in JDBC metadata: '_' must match itself, not any character.
+                "CREATE TABLE job_progress (job_id INTEGER PRIMARY KEY, v INTEGER)",
+                "CREATE TABLE jobxprogress (other_id INTEGER PRIMARY KEY)");
+        this.buffer.upsert("Mixed", row("Id", 1, "Value", "quoted", "value", "folded"), "Id");
+        this.buffer.upsert("PROGRESS", row("JOB_ID", 1, "Percent", 5), "Job_Id");
+        this.buffer.upsert("job_progress", row("job_id", 1, "v", 7), "job_id");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> this.buffer.upsert("mixed", row("Id", 1), "Id"))
+                .withMessageContaining("Unknown table 'mixed'");
+        assertThat(this.buffer.flush()).isEqualTo(3);
+        assertThat(this.database.rows("SELECT job_id, v FROM job_progress")).containsExactly(row("job_id", 1, "v", 7));
+        assertThat(this.database.rows("SELECT \"Value\" AS q, value AS f FROM \"Mixed\""))
+                .containsExactly(row("q", "quoted", "f", "folded"));
+        assertThat(this.database.rows("SELECT job_id, percent FROM progress"))
+                .containsExactly(row("job_id", 1, "percent", 5));
+    }
+
+    @Test
+    void unsupportedDatabaseIsRefusedWithAClearMessage() {
+        DataSource mysql = (DataSource) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getConnection")) {
-                        return connection("PostgreSQL");
+                        return connection("MySQL");
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
         DbRetryTemplate retry = this.database.retryTemplate(TestDatabase.QUICK_RETRIES);
-        WriteBuffer other = new WriteBuffer(postgres, new WriteBufferProperties(), retry);
+        WriteBuffer other = new WriteBuffer(mysql, new WriteBufferProperties(), retry);
         assertThatExceptionOfType(IllegalStateException.class)
                 .isThrownBy(() -> other.upsert("progress", row("job_id", 1), "job_id"))
-                .withMessageContaining("SQLite only")
-                .withMessageContaining("PostgreSQL")
+                .withMessageContaining("works with SQLite and PostgreSQL")
+                .withMessageContaining("MySQL")
                 .withMessageContaining("sqlite.hybrid.write-buffer.enabled=false");
     }
 
