@@ -4,6 +4,7 @@ import io.github.sqlitehybrid.ConditionalOnSqliteHybridEnabled;
 import io.github.sqlitehybrid.InvalidSqliteHybridPropertyException;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
+import javax.sql.DataSource;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -20,13 +21,15 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotationMetadata;
 import org.sqlite.SQLiteException;
 
 /**
  * Auto-configuration for {@link DbRetry @DbRetry} and {@link DbRetryTemplate}: lock errors recognised by
- * code, whole calls retried with Spring's {@code RetryTemplate}, and what happened kept in
- * {@link LockStatistics} and, with Micrometer, in {@link DbRetryMetrics}.
+ * code by the classifier that serves the application's database ({@link DataSourceLockErrorClassifier}),
+ * whole calls retried with Spring's {@code RetryTemplate}, and what happened kept in {@link LockStatistics}
+ * and, with Micrometer, in {@link DbRetryMetrics}.
  */
 @AutoConfiguration(before = TransactionAutoConfiguration.class)
 @ConditionalOnClass(SQLiteException.class)
@@ -37,8 +40,9 @@ public final class DbRetryAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    LockErrorClassifier sqliteLockErrorClassifier() {
-        return new SqliteLockErrorClassifier();
+    LockErrorClassifier lockErrorClassifier(ObjectProvider<DataSource> dataSource, ResourceLoader resourceLoader) {
+        return new DataSourceLockErrorClassifier(
+                dataSource.getIfUnique(), DataSourceLockErrorClassifier.registered(resourceLoader.getClassLoader()));
     }
 
     @Bean

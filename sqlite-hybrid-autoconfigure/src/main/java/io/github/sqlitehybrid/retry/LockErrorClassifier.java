@@ -4,8 +4,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a failure is a database lock error, one that the same work may get past if it is run
- * again. One implementation per database; the starter's own is {@link SqliteLockErrorClassifier}.
- * Declare a bean of this type to replace it.
+ * again. The starter configures a {@link DataSourceLockErrorClassifier}, which uses the
+ * {@link DatabaseLockErrorClassifier} serving the application's database ({@link SqliteLockErrorClassifier},
+ * {@link PostgresLockErrorClassifier}, or one more added as that interface explains). Declare a bean of this
+ * type to replace it.
  */
 @FunctionalInterface
 public interface LockErrorClassifier {

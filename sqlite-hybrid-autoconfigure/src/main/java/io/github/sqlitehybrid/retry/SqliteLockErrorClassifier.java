@@ -17,11 +17,16 @@ import org.sqlite.SQLiteException;
  * error is found whether it arrives raw, inside Spring's {@code UncategorizedSQLException} or wrapped by
  * the application. Message text is never looked at.
  */
-public final class SqliteLockErrorClassifier implements LockErrorClassifier {
+public final class SqliteLockErrorClassifier implements DatabaseLockErrorClassifier {
 
     private static final int SQLITE_BUSY = 5;
 
     private static final int SQLITE_LOCKED = 6;
+
+    @Override
+    public boolean supports(String databaseProductName) {
+        return "SQLite".equalsIgnoreCase(databaseProductName);
+    }
 
     @Override
     public @Nullable String lockErrorCode(Throwable failure) {
