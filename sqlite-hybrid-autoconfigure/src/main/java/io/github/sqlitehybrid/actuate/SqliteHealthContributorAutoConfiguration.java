@@ -1,5 +1,6 @@
 package io.github.sqlitehybrid.actuate;
 
+import io.github.sqlitehybrid.ConditionalOnSqliteDatabase;
 import io.github.sqlitehybrid.ConditionalOnSqliteHybridEnabled;
 import io.github.sqlitehybrid.pragma.SqliteDatabaseInspector;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = SqlitePragmaAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnSqliteHybridEnabled
+@ConditionalOnSqliteDatabase
 @ConditionalOnBean(SqliteDatabaseInspector.class)
 @ConditionalOnEnabledHealthIndicator("sqlite")
 public final class SqliteHealthContributorAutoConfiguration {

@@ -1,5 +1,6 @@
 package io.github.sqlitehybrid.writer;
 
+import io.github.sqlitehybrid.ConditionalOnSqliteDatabase;
 import io.github.sqlitehybrid.ConditionalOnSqliteHybridEnabled;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
@@ -30,6 +31,7 @@ import org.sqlite.SQLiteConnection;
         })
 @ConditionalOnClass({SQLiteConnection.class, JdbcTemplate.class})
 @ConditionalOnSqliteHybridEnabled
+@ConditionalOnSqliteDatabase
 @ConditionalOnBooleanProperty(name = "sqlite.hybrid.writer.group-commit.enabled", matchIfMissing = true)
 @ConditionalOnSingleCandidate(DataSource.class)
 @EnableConfigurationProperties(GroupCommitProperties.class)

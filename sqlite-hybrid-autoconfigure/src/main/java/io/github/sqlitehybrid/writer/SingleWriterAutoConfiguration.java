@@ -1,6 +1,7 @@
 package io.github.sqlitehybrid.writer;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.sqlitehybrid.ConditionalOnSqliteDatabase;
 import io.github.sqlitehybrid.ConditionalOnSqliteHybridEnabled;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.pragma.SqlitePragmas;
@@ -26,6 +27,7 @@ import org.sqlite.SQLiteConnection;
 @AutoConfiguration(after = {DataSourceAutoConfiguration.class, SqlitePragmaAutoConfiguration.class})
 @ConditionalOnClass({SQLiteConnection.class, HikariDataSource.class})
 @ConditionalOnSqliteHybridEnabled
+@ConditionalOnSqliteDatabase
 @ConditionalOnBooleanProperty(name = "sqlite.hybrid.writer.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(WriterProperties.class)
 public final class SingleWriterAutoConfiguration {
