@@ -41,6 +41,9 @@ public class JobRepository {
     private static final String INSERT_QUEUED =
             "INSERT INTO jobs (episode_url, status, created_at, updated_at) VALUES (?, 'queued', ?, ?) RETURNING id";
 
+    /** How many jobs one claim tries when other workers keep claiming them first (PostgreSQL only). */
+    private static final int MAX_CLAIM_RACES = 8;
+
     private final JdbcTemplate jdbcTemplate;
 
     private final JdbcClient jdbc;
@@ -143,26 +146,34 @@ public class JobRepository {
     @DbRetry
     @Transactional
     public Optional<ClaimedJob> claimNext(String worker, Duration leaseDuration) {
-        Optional<ClaimedJob> next = this.jdbc
-                .sql("SELECT id, episode_url FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1")
-                .query((row, rowNum) -> new ClaimedJob(row.getLong(1), row.getString(2), worker))
-                .optional();
-        if (next.isEmpty()) {
-            return next;
+        // On SQLite the write transaction excludes every other claim, so the first try wins. On PostgreSQL
+        // (READ COMMITTED, row locks) another worker may claim the job between this SELECT and the UPDATE; the
+        // UPDATE then matches no row and the next queued job is tried: each lost race means another worker won.
+        for (int race = 0; race < MAX_CLAIM_RACES; race++) {
+            Optional<ClaimedJob> next = this.jdbc
+                    .sql("SELECT id, episode_url FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1")
+                    .query((row, rowNum) -> new ClaimedJob(row.getLong(1), row.getString(2), worker))
+                    .optional();
+            if (next.isEmpty()) {
+                return next;
+            }
+            Instant now = Instant.now();
+            int updated = this.jdbc
+                    .sql("""
+                            UPDATE jobs SET status = 'running', worker = ?, attempts = attempts + 1, lease_expires_at = ?,
+                                            updated_at = ?
+                            WHERE id = ? AND status = 'queued'""")
+                    .params(
+                            worker,
+                            now.plus(leaseDuration).toEpochMilli(),
+                            timestamp(now),
+                            next.get().id())
+                    .update();
+            if (updated == 1) {
+                return next;
+            }
         }
-        Instant now = Instant.now();
-        int updated = this.jdbc
-                .sql("""
-                        UPDATE jobs SET status = 'running', worker = ?, attempts = attempts + 1, lease_expires_at = ?,
-                                        updated_at = ?
-                        WHERE id = ? AND status = 'queued'""")
-                .params(
-                        worker,
-                        now.plus(leaseDuration).toEpochMilli(),
-                        timestamp(now),
-                        next.get().id())
-                .update();
-        return (updated == 1) ? next : Optional.empty();
+        return Optional.empty();
     }
 
     /**

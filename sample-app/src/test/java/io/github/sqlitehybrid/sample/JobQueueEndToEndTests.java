@@ -24,17 +24,16 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 
 /**
  * The whole service under write contention: 2,000 jobs queued over HTTP while 16 workers claim and
- * complete them on one SQLite file, then every row checked.
+ * complete them, then every row checked. The same test runs on one SQLite file and on PostgreSQL: the
+ * subclasses only say where the data goes and check what differs between the two.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sample.workers=16")
 @DirtiesContext
-class JobQueueEndToEndTests {
+abstract class JobQueueEndToEndTests {
 
     private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT =
             new ParameterizedTypeReference<>() {};
@@ -52,13 +51,9 @@ class JobQueueEndToEndTests {
     /** Every 20th single job, and one whole batch, have "fail" in their URL: they must fail. */
     private static final int EXPECTED_DETERMINISTIC_FAILURES = SINGLE_JOBS / 20 + BATCH_SIZE;
 
+    /** Where the SQLite files go: the database on SQLite, the log database on both. */
     @TempDir
     static Path dataDirectory;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        TestDataFiles.inside(dataDirectory, registry);
-    }
 
     @LocalServerPort
     private int port;
@@ -133,7 +128,7 @@ class JobQueueEndToEndTests {
         Map<String, Object> health =
                 http.get().uri("/actuator/health").retrieve().body(JSON_OBJECT);
         assertThat(health).containsEntry("status", "UP");
-        assertThat(object(object(health, "components"), "sqlite")).containsEntry("status", "UP");
+        assertDatabaseSpecifics(object(health, "components"), object(dblocks, "database"));
 
         String prometheus = http.get()
                 .uri("/actuator/prometheus")
@@ -145,6 +140,14 @@ class JobQueueEndToEndTests {
                 .contains("method=\"JobRepository.claimNext\"")
                 .contains("sample_jobs_errors_total{");
     }
+
+    /**
+     * Check what differs between the databases: the health components and the {@code database} section of
+     * {@code /actuator/dblocks}.
+     * @param healthComponents the components of {@code /actuator/health}
+     * @param database the {@code database} section of {@code /actuator/dblocks}
+     */
+    abstract void assertDatabaseSpecifics(Map<String, Object> healthComponents, Map<String, Object> database);
 
     /** Four clients post single jobs while this thread posts batches, as several users would. */
     private void enqueueConcurrently(RestClient http) throws Exception {
@@ -241,13 +244,13 @@ class JobQueueEndToEndTests {
         return jdbc.sql(sql).query(Long.class).single();
     }
 
-    private static long number(Map<String, Object> json, String key) {
+    static long number(Map<String, Object> json, String key) {
         assertThat(json).containsKey(key);
         return ((Number) json.get(key)).longValue();
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(Map<String, Object> json, String key) {
+    static Map<String, Object> object(Map<String, Object> json, String key) {
         assertThat(json).containsKey(key);
         return (Map<String, Object>) json.get(key);
     }
