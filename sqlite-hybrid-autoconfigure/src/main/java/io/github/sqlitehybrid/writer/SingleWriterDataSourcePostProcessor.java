@@ -4,12 +4,15 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
 import io.github.sqlitehybrid.pragma.PragmaApplyingDataSource;
 import io.github.sqlitehybrid.pragma.SqlitePragmas;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.Ordered;
@@ -24,8 +27,13 @@ import org.springframework.util.function.SingletonSupplier;
  * <p>Runs after the PRAGMA post-processor, so the read pool applies the same PRAGMAs, plus
  * {@code query_only}. In-memory databases are left alone: each of their connections is a database of its
  * own, so a separate read pool would read an empty one.
+ *
+ * <p>The container destroys the pool it created, not the {@link SqliteSingleWriterDataSource} it was given
+ * in exchange; so this post-processor closes each read pool when its write pool is destroyed. Otherwise the
+ * read pool's connections would outlive the context, and SQLite would not checkpoint and remove the WAL file
+ * when the last connection closes.
  */
-public final class SingleWriterDataSourcePostProcessor implements BeanPostProcessor, Ordered {
+public final class SingleWriterDataSourcePostProcessor implements DestructionAwareBeanPostProcessor, Ordered {
 
     /** After {@link io.github.sqlitehybrid.pragma.SqlitePragmaDataSourcePostProcessor}. */
     public static final int ORDER = Ordered.LOWEST_PRECEDENCE;
@@ -35,6 +43,9 @@ public final class SingleWriterDataSourcePostProcessor implements BeanPostProces
     private final ObjectProvider<SqlitePragmas> pragmas;
 
     private final SingletonSupplier<WriterProperties> properties;
+
+    /** The read pool made for each write pool, by identity: pools are not meant to be compared by value. */
+    private final Map<DataSource, HikariDataSource> readPools = Collections.synchronizedMap(new IdentityHashMap<>());
 
     /**
      * Create a post-processor.
@@ -58,7 +69,22 @@ public final class SingleWriterDataSourcePostProcessor implements BeanPostProces
         String url = pool.getJdbcUrl();
         WriteTurn turn = new WriteTurn(url.substring("jdbc:sqlite:".length()), settings.getLongTransactionThreshold());
         logger.debug("Serializing the writers of HikariCP pool '" + beanName + "' (" + url + ")");
-        return new SqliteSingleWriterDataSource(pool, readPool(pool), turn, settings.getAcquireTimeout());
+        HikariDataSource readPool = readPool(pool);
+        this.readPools.put(pool, readPool);
+        return new SqliteSingleWriterDataSource(pool, readPool, turn, settings.getAcquireTimeout());
+    }
+
+    @Override
+    public boolean requiresDestruction(Object bean) {
+        return this.readPools.containsKey(bean);
+    }
+
+    @Override
+    public void postProcessBeforeDestruction(Object bean, String beanName) {
+        HikariDataSource readPool = this.readPools.remove(bean);
+        if (readPool != null) {
+            readPool.close();
+        }
     }
 
     private HikariDataSource readPool(HikariDataSource writePool) {

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,6 +39,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -61,6 +63,33 @@ class SingleWriterTests {
                     SqlitePragmaAutoConfiguration.class,
                     DbRetryAutoConfiguration.class,
                     SingleWriterAutoConfiguration.class));
+
+    @Test
+    void closingTheContextClosesBothPoolsSoTheLastConnectionCheckpointsTheWal() {
+        AtomicReference<SqliteSingleWriterDataSource> dataSource = new AtomicReference<>();
+        withDatabase().run((context) -> {
+            SqliteSingleWriterDataSource writer = context.getBean(SqliteSingleWriterDataSource.class);
+            JdbcTemplate jdbc = new JdbcTemplate(writer);
+            jdbc.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+            jdbc.update("INSERT INTO t (id) VALUES (1)");
+            TransactionTemplate read = new TransactionTemplate(new DataSourceTransactionManager(writer));
+            read.setReadOnly(true);
+            read.executeWithoutResult((status) -> jdbc.queryForObject("SELECT count(*) FROM t", Integer.class));
+            assertThat(((HikariDataSource) writer.getReadPool()).isRunning())
+                    .as("read pool in use")
+                    .isTrue();
+            dataSource.set(writer);
+        });
+        assertThat(((HikariDataSource) dataSource.get().getReadPool()).isClosed())
+                .as("read pool")
+                .isTrue();
+        assertThat(((HikariDataSource) dataSource.get().getWritePool()).isClosed())
+                .as("write pool")
+                .isTrue();
+        assertThat(this.dir.resolve("writer.db-wal"))
+                .as("WAL file, checkpointed and removed by the last connection")
+                .doesNotExist();
+    }
 
     private ApplicationContextRunner withDatabase(String... properties) {
         return this.contextRunner
