@@ -2,6 +2,7 @@ package io.github.sqlitehybrid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.sqlitehybrid.logdb.LogDatabase;
 import io.github.sqlitehybrid.logdb.LogDatabaseProperties;
@@ -116,7 +117,7 @@ class UnusableDatabasePathTests {
         Path readOnly = readOnlyDirectory();
         LogDatabaseProperties properties = new LogDatabaseProperties();
         properties.setPath(readOnly.resolve("logs.db").toString());
-        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> new LogDatabase(properties));
+        Throwable failure = catchThrowable(() -> new LogDatabase(properties));
         assertThat(failure).isInstanceOf(InvalidSqliteHybridPropertyException.class);
         FailureAnalysis analysis = new SqliteHybridPropertyFailureAnalyzer().analyze(failure);
         assertThat(analysis).isNotNull();

@@ -1,6 +1,7 @@
 package io.github.sqlitehybrid.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetry;
@@ -13,6 +14,9 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -39,6 +43,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.sqlite.SQLiteException;
 
 /**
  * Another process, a JVM of its own, holds an exclusive lock on the database for two seconds while eight
@@ -154,25 +159,23 @@ class OtherProcessHoldsTheLockTests {
                     TransactionTemplate transaction =
                             new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
                     WriteTurn turn = writeTurn(context);
-                    try (java.sql.Connection other =
-                                    java.sql.DriverManager.getConnection("jdbc:sqlite:" + this.dir.resolve("held.db"));
-                            java.sql.Statement statement = other.createStatement()) {
+                    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + this.dir.resolve("held.db"));
+                            Statement statement = other.createStatement()) {
                         // A connection of its own, outside the pool and the turn: to SQLite, another process.
                         statement.execute("BEGIN EXCLUSIVE");
-                        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+                        Throwable failure = catchThrowable(
                                 () -> transaction.executeWithoutResult((status) -> RowWriter.write(jdbc, 0, 0)));
-                        assertThat(failure).hasRootCauseInstanceOf(org.sqlite.SQLiteException.class);
+                        assertThat(failure).hasRootCauseInstanceOf(SQLiteException.class);
                         assertThat(turn.holder()).isNull();
                         assertThat(turn.stats().lockFailures()).isEqualTo(1);
                         statement.execute("COMMIT");
                     }
                     // A rolled-back transaction leaves nothing behind: its statements ran inside BEGIN ... ROLLBACK,
                     // not one by one in auto-commit.
-                    Throwable rolledBack = org.assertj.core.api.Assertions.catchThrowable(
-                            () -> transaction.executeWithoutResult((status) -> {
-                                jdbc.update("INSERT INTO rows (thread, seq) VALUES (1, 1)");
-                                throw new IllegalStateException("roll back");
-                            }));
+                    Throwable rolledBack = catchThrowable(() -> transaction.executeWithoutResult((status) -> {
+                        jdbc.update("INSERT INTO rows (thread, seq) VALUES (1, 1)");
+                        throw new IllegalStateException("roll back");
+                    }));
                     assertThat(rolledBack).hasMessage("roll back");
                     assertThat(jdbc.queryForObject("SELECT count(*) FROM rows", Integer.class))
                             .isZero();
