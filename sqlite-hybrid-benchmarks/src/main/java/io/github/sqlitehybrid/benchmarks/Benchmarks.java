@@ -75,7 +75,7 @@ public final class Benchmarks {
                     "fsync", "on",
                     "synchronous_commit", "off",
                     "max_connections", String.valueOf(most + 20)));
-        } catch (IllegalStateException ex) {
+        } catch (RuntimeException ex) {
             System.out.println("PostgreSQL rows skipped: " + ex.getMessage());
             return null;
         }
@@ -148,8 +148,8 @@ public final class Benchmarks {
                 if (result.lostRaces() > 0) {
                     table.append(String.format(
                             Locale.ROOT,
-                            "%s at %d threads: %d claims found their job taken by another worker and claimed the"
-                                    + " next queued one%n",
+                            "%s at %d threads: %d lost races (an UPDATE found its job already claimed by another"
+                                    + " worker; the claim went on to the next queued job)%n",
                             result.variant().title(),
                             result.threads(),
                             result.lostRaces()));
