@@ -1,6 +1,7 @@
 package io.github.sqlitehybrid.benchmarks;
 
 import io.github.sqlitehybrid.retry.DbRetryTemplate;
+import io.github.sqlitehybrid.testsupport.LocalPostgres;
 import io.github.sqlitehybrid.writer.GroupCommitWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -21,8 +24,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Runs one workload under one variant at one thread count, on a fresh SQLite file, in a fresh application
- * context, and checks afterwards that the table holds exactly the operations reported as succeeded.
+ * Runs one workload under one variant at one thread count, on a fresh SQLite file (or a fresh database on the
+ * PostgreSQL server, for the PostgreSQL variants), in a fresh application context, and checks afterwards that
+ * the table holds exactly the operations reported as succeeded.
  */
 final class ContentionBenchmark {
 
@@ -30,24 +34,34 @@ final class ContentionBenchmark {
 
     private final int operations;
 
+    private final @Nullable LocalPostgres postgres;
+
     private final AtomicInteger runs = new AtomicInteger();
 
     ContentionBenchmark(Path directory, int operations) {
+        this(directory, operations, null);
+    }
+
+    /**
+     * @param postgres the server the PostgreSQL variants run on, {@code null} when there is none
+     */
+    ContentionBenchmark(Path directory, int operations, @Nullable LocalPostgres postgres) {
         this.directory = directory;
         this.operations = operations;
+        this.postgres = postgres;
     }
 
     Result run(Workload workload, Variant variant, int threads) throws Exception {
         int threadCount = variant.concurrent() ? threads : 1;
-        Path file = this.directory.resolve(
-                workload + "-" + variant + "-" + threadCount + "-" + this.runs.incrementAndGet() + ".db");
-        try (ConfigurableApplicationContext context = start(file, variant)) {
+        String name = workload + "-" + variant + "-" + threadCount + "-" + this.runs.incrementAndGet();
+        try (ConfigurableApplicationContext context = start(name, variant, threadCount)) {
             JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
             workload.createSchema(jdbc, this.operations);
-            Operation operation = operation(context, workload, variant, jdbc);
+            LongAdder lostRaces = new LongAdder();
+            Operation operation = operation(context, workload, variant, jdbc, lostRaces);
             Result result = (variant == Variant.BATCH)
                     ? runInOneTransaction(context, workload, jdbc)
-                    : runConcurrently(workload, variant, threadCount, operation);
+                    : runConcurrently(workload, variant, threadCount, operation, lostRaces);
             long rows = workload.rowsWritten(jdbc);
             if (rows != result.succeeded()) {
                 throw new IllegalStateException(variant.title() + " reported " + result.succeeded()
@@ -62,8 +76,8 @@ final class ContentionBenchmark {
      * for the given time.
      */
     double readerP99WhileWriterHolds(Variant variant, long holdMillis) throws Exception {
-        Path file = this.directory.resolve("readers-" + variant + "-" + this.runs.incrementAndGet() + ".db");
-        try (ConfigurableApplicationContext context = start(file, variant)) {
+        try (ConfigurableApplicationContext context =
+                start("readers-" + variant + "-" + this.runs.incrementAndGet(), variant, 5)) {
             JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
             Workload.CLAIM.createSchema(jdbc, 1000);
             PlatformTransactionManager manager = context.getBean(PlatformTransactionManager.class);
@@ -100,14 +114,16 @@ final class ContentionBenchmark {
                     all.addAll(reader.get());
                 }
                 long[] latencies = all.stream().mapToLong(Long::longValue).toArray();
-                return new Result(Workload.CLAIM, variant, 4, latencies.length, 0, 1, latencies).percentileMillis(99);
+                return new Result(Workload.CLAIM, variant, 4, latencies.length, 0, 0, 1, latencies)
+                        .percentileMillis(99);
             } finally {
                 pool.shutdownNow();
             }
         }
     }
 
-    private Result runConcurrently(Workload workload, Variant variant, int threads, Operation operation)
+    private Result runConcurrently(
+            Workload workload, Variant variant, int threads, Operation operation, LongAdder lostRaces)
             throws Exception {
         int perThread = this.operations / threads;
         long[] latencies = new long[perThread * threads];
@@ -140,7 +156,8 @@ final class ContentionBenchmark {
                 worker.get(10, TimeUnit.MINUTES);
             }
             long wall = System.nanoTime() - begin;
-            return new Result(workload, variant, threads, succeeded.get(), errors.get(), wall, latencies);
+            return new Result(
+                    workload, variant, threads, succeeded.get(), errors.get(), lostRaces.sum(), wall, latencies);
         } finally {
             pool.shutdownNow();
         }
@@ -155,25 +172,27 @@ final class ContentionBenchmark {
             }
         });
         long wall = System.nanoTime() - begin;
-        return new Result(workload, Variant.BATCH, 1, this.operations, 0, wall, new long[] {wall});
+        return new Result(workload, Variant.BATCH, 1, this.operations, 0, 0, wall, new long[] {wall});
     }
 
     private static Operation operation(
-            ConfigurableApplicationContext context, Workload workload, Variant variant, JdbcTemplate jdbc) {
+            ConfigurableApplicationContext context,
+            Workload workload,
+            Variant variant,
+            JdbcTemplate jdbc,
+            LongAdder lostRaces) {
         TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
-        Operation once = (worker, seq) -> transaction.executeWithoutResult((status) -> workload.run(jdbc, worker, seq));
+        Operation once =
+                (worker, seq) -> lostRaces.add(transaction.execute((status) -> workload.run(jdbc, worker, seq)));
         return switch (variant) {
             case PLAIN_RETRY -> (worker, seq) -> withHandMadeRetry(once, worker, seq);
-            case DB_RETRY -> {
+            case DB_RETRY, POSTGRES_DB_RETRY -> {
                 DbRetryTemplate retry = context.getBean(DbRetryTemplate.class);
                 yield (worker, seq) -> retry.run(workload.name(), () -> once.run(worker, seq));
             }
             case GROUP_COMMIT -> {
                 GroupCommitWriter writer = context.getBean(GroupCommitWriter.class);
-                yield (worker, seq) -> writer.execute((unit) -> {
-                    workload.run(unit, worker, seq);
-                    return null;
-                });
+                yield (worker, seq) -> lostRaces.add(writer.execute((unit) -> workload.run(unit, worker, seq)));
             }
             default -> once;
         };
@@ -195,15 +214,25 @@ final class ContentionBenchmark {
         }
     }
 
-    private static ConfigurableApplicationContext start(Path file, Variant variant) {
-        List<String> properties = new ArrayList<>(List.of(
-                "spring.datasource.url=jdbc:sqlite:" + file,
-                "logging.level.root=WARN",
-                "spring.main.register-shutdown-hook=false",
-                // For the variants without the starter: WAL, NORMAL and a 5 s busy timeout, as services set them.
-                "spring.datasource.hikari.data-source-properties.journal_mode=WAL",
-                "spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
-                "spring.datasource.hikari.data-source-properties.busy_timeout=5000"));
+    private ConfigurableApplicationContext start(String name, Variant variant, int threads) {
+        List<String> properties =
+                new ArrayList<>(List.of("logging.level.root=WARN", "spring.main.register-shutdown-hook=false"));
+        if (variant.postgres()) {
+            if (this.postgres == null) {
+                throw new IllegalStateException(variant.title() + " needs a PostgreSQL server and none was given");
+            }
+            // A fresh database per run; the pool holds a connection for every thread, as the server allows.
+            properties.add("spring.datasource.url=" + this.postgres.createDatabase("bench"));
+            properties.add("spring.datasource.username=" + LocalPostgres.USER);
+            properties.add("spring.datasource.hikari.maximum-pool-size=" + threads);
+        } else {
+            properties.addAll(List.of(
+                    "spring.datasource.url=jdbc:sqlite:" + this.directory.resolve(name + ".db"),
+                    // For the variants without the starter: WAL, NORMAL and a 5 s busy timeout, as services set them.
+                    "spring.datasource.hikari.data-source-properties.journal_mode=WAL",
+                    "spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
+                    "spring.datasource.hikari.data-source-properties.busy_timeout=5000"));
+        }
         properties.addAll(variant.properties());
         return new SpringApplicationBuilder(BenchmarkApplication.class)
                 .web(WebApplicationType.NONE)

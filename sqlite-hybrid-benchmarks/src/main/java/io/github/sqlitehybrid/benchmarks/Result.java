@@ -2,9 +2,19 @@ package io.github.sqlitehybrid.benchmarks;
 
 import java.util.Arrays;
 
-/** What one variant did at one thread count. */
+/**
+ * What one variant did at one thread count. {@code lostRaces} counts claims whose UPDATE found the job already
+ * taken by another worker and that went on to the next queued job (not errors: the operation still succeeded).
+ */
 record Result(
-        Workload workload, Variant variant, int threads, int succeeded, int errors, long wallNanos, long[] latencies) {
+        Workload workload,
+        Variant variant,
+        int threads,
+        int succeeded,
+        int errors,
+        long lostRaces,
+        long wallNanos,
+        long[] latencies) {
 
     double opsPerSecond() {
         return this.succeeded / (this.wallNanos / 1e9);

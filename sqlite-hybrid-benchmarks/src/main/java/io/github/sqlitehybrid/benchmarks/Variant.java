@@ -2,39 +2,54 @@ package io.github.sqlitehybrid.benchmarks;
 
 import java.util.List;
 
-/** A way of running the same operations: the application's setup and how the calls are made. */
+/**
+ * A way of running the same operations: the application's setup and how the calls are made. The PostgreSQL
+ * variants run the same application code as their SQLite counterparts; only the DataSource URL differs.
+ */
 enum Variant {
 
     /** One thread does every operation, one transaction each: the baseline of the ratios. */
-    SERIAL("serial, 1 thread", false, List.of("sqlite.hybrid.enabled=false")),
+    SERIAL("serial, 1 thread", false, false, List.of("sqlite.hybrid.enabled=false")),
 
     /** Boot's default pool and plain transactions, busy_timeout 5s: what a service starts with. */
-    PLAIN("plain sqlite-jdbc", true, List.of("sqlite.hybrid.enabled=false")),
+    PLAIN("plain sqlite-jdbc", true, false, List.of("sqlite.hybrid.enabled=false")),
 
     /** The same with the hand-made fix: 3 attempts, exponential backoff on SQLITE_BUSY. */
-    PLAIN_RETRY("plain + 3x backoff retry", true, List.of("sqlite.hybrid.enabled=false")),
+    PLAIN_RETRY("plain + 3x backoff retry", true, false, List.of("sqlite.hybrid.enabled=false")),
 
     /** The starter with the single writer off: PRAGMAs and @DbRetry's defaults. */
-    DB_RETRY("@DbRetry alone", true, List.of("sqlite.hybrid.writer.enabled=false")),
+    DB_RETRY("@DbRetry alone", true, false, List.of("sqlite.hybrid.writer.enabled=false")),
 
     /** The starter as it comes: the single writer, no retry needed. */
-    SINGLE_WRITER("single writer", true, List.of()),
+    SINGLE_WRITER("single writer", true, false, List.of()),
 
     /** The starter's group commit writer: callers hand it units, one thread commits them in groups. */
-    GROUP_COMMIT("group commit", true, List.of()),
+    GROUP_COMMIT("group commit", true, false, List.of()),
 
     /** Every operation in one transaction on one thread: the ceiling. */
-    BATCH("one batch transaction", false, List.of("sqlite.hybrid.enabled=false"));
+    BATCH("one batch transaction", false, false, List.of("sqlite.hybrid.enabled=false")),
+
+    /** {@link #SERIAL} on PostgreSQL: PostgreSQL's own baseline, printed beside SQLite's. */
+    POSTGRES_SERIAL("PostgreSQL serial", false, true, List.of("sqlite.hybrid.enabled=false")),
+
+    /**
+     * {@link #DB_RETRY} on PostgreSQL: the same calls through {@code DbRetryTemplate}, which judges lock errors
+     * by SQLState there; the SQLite-only parts (PRAGMAs, single writer, group commit) stand aside.
+     */
+    POSTGRES_DB_RETRY("PostgreSQL + @DbRetry", true, true, List.of("sqlite.hybrid.writer.enabled=false"));
 
     private final String title;
 
     private final boolean concurrent;
 
+    private final boolean postgres;
+
     private final List<String> properties;
 
-    Variant(String title, boolean concurrent, List<String> properties) {
+    Variant(String title, boolean concurrent, boolean postgres, List<String> properties) {
         this.title = title;
         this.concurrent = concurrent;
+        this.postgres = postgres;
         this.properties = properties;
     }
 
@@ -44,6 +59,11 @@ enum Variant {
 
     boolean concurrent() {
         return this.concurrent;
+    }
+
+    /** Whether the variant runs on the PostgreSQL server instead of a SQLite file. */
+    boolean postgres() {
+        return this.postgres;
     }
 
     List<String> properties() {

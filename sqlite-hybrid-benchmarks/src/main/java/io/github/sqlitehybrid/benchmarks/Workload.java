@@ -14,8 +14,9 @@ enum Workload {
         }
 
         @Override
-        void run(JdbcTemplate jdbc, int worker, int seq) {
+        int run(JdbcTemplate jdbc, int worker, int seq) {
             jdbc.update("INSERT INTO events (worker, seq, payload) VALUES (?, ?, ?)", worker, seq, "event " + seq);
+            return 0;
         }
 
         @Override
@@ -37,14 +38,24 @@ enum Workload {
         }
 
         @Override
-        void run(JdbcTemplate jdbc, int worker, int seq) {
-            Integer id = jdbc.queryForObject(
-                    "SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1", Integer.class);
-            int updated = jdbc.update(
-                    "UPDATE jobs SET status = 'claimed', worker = ? WHERE id = ? AND status = 'queued'", worker, id);
-            if (updated != 1) {
-                throw new IllegalStateException("job " + id + " claimed twice");
+        int run(JdbcTemplate jdbc, int worker, int seq) {
+            // On SQLite the write lock excludes every other claim (or fails it with SQLITE_BUSY), so the UPDATE
+            // always finds its job queued. On PostgreSQL (READ COMMITTED, row locks) another worker may take
+            // the job between the SELECT and the UPDATE; the UPDATE then matches no row and, as the sample's
+            // JobRepository.claimNext does, the next queued job is tried: each lost race is another worker's
+            // claim, and the next SELECT sees it.
+            for (int race = 0; race < MAX_CLAIM_RACES; race++) {
+                Integer id = jdbc.queryForObject(
+                        "SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1", Integer.class);
+                int updated = jdbc.update(
+                        "UPDATE jobs SET status = 'claimed', worker = ? WHERE id = ? AND status = 'queued'",
+                        worker,
+                        id);
+                if (updated == 1) {
+                    return race;
+                }
             }
+            throw new IllegalStateException("no job claimed after " + MAX_CLAIM_RACES + " lost races");
         }
 
         @Override
@@ -52,6 +63,9 @@ enum Workload {
             return jdbc.queryForObject("SELECT count(*) FROM jobs WHERE status = 'claimed'", Long.class);
         }
     };
+
+    /** More lost races than one claim can meet when every other worker wins each round. */
+    private static final int MAX_CLAIM_RACES = 1000;
 
     private final String title;
 
@@ -65,7 +79,11 @@ enum Workload {
 
     abstract void createSchema(JdbcTemplate jdbc, int operations);
 
-    abstract void run(JdbcTemplate jdbc, int worker, int seq);
+    /**
+     * One operation, inside the caller's transaction.
+     * @return how many times another worker took the row first and the operation moved on (claims only)
+     */
+    abstract int run(JdbcTemplate jdbc, int worker, int seq);
 
     abstract long rowsWritten(JdbcTemplate jdbc);
 }

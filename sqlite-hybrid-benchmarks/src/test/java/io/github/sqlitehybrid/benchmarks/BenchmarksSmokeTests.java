@@ -2,6 +2,7 @@ package io.github.sqlitehybrid.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.sqlitehybrid.testsupport.LocalPostgres;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A seconds-long run of the benchmark so the build keeps it working. It asserts what every run must show,
- * whatever the machine: the single writer and group commit lose no operation and meets no error. Figures are not asserted.
+ * whatever the machine: the single writer and group commit lose no operation and meets no error, and on
+ * PostgreSQL every claim gets a job of its own. Figures are not asserted.
  */
 class BenchmarksSmokeTests {
 
@@ -32,14 +34,44 @@ class BenchmarksSmokeTests {
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    void printsATableWithEveryVariant() throws Exception {
-        String table = Benchmarks.run(this.directory, 200, 4);
+    void printsATableWithEverySqliteVariantWhenThereIsNoPostgresServer() throws Exception {
+        String table = Benchmarks.run(this.directory, 200, null, 4);
         for (Variant variant : Variant.values()) {
-            assertThat(table).contains(variant.title());
+            if (variant.postgres()) {
+                assertThat(table).doesNotContain(variant.title());
+            } else {
+                assertThat(table).contains(variant.title());
+            }
         }
         assertThat(table)
                 .contains("single-row insert")
                 .contains("read-then-write claim")
                 .contains("p99");
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void postgresClaimsTakeEveryJobOnceWithoutErrors() throws Exception {
+        LocalPostgres postgres = LocalPostgres.assumeAvailable();
+        ContentionBenchmark benchmark = new ContentionBenchmark(this.directory, 400, postgres);
+        for (Variant variant : new Variant[] {Variant.POSTGRES_SERIAL, Variant.POSTGRES_DB_RETRY}) {
+            // The benchmark itself fails the run when the claimed rows differ from the claims reported done.
+            Result result = benchmark.run(Workload.CLAIM, variant, 16);
+            assertThat(result.errors()).as(variant.title()).isZero();
+            assertThat(result.succeeded()).as(variant.title()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void printsPostgresRowsForTheClaimWorkloadOnly() throws Exception {
+        LocalPostgres postgres = LocalPostgres.assumeAvailable();
+        String table = Benchmarks.run(this.directory, 200, postgres, 4);
+        String insert = table.substring(table.indexOf("single-row insert"), table.indexOf("read-then-write claim"));
+        String claim = table.substring(table.indexOf("read-then-write claim"));
+        for (Variant variant : new Variant[] {Variant.POSTGRES_SERIAL, Variant.POSTGRES_DB_RETRY}) {
+            assertThat(claim).contains(variant.title());
+            assertThat(insert).doesNotContain(variant.title());
+        }
     }
 }
