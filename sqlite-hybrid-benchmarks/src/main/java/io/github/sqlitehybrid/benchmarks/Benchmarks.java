@@ -4,6 +4,7 @@ import io.github.sqlitehybrid.testsupport.LocalPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +39,7 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         String which = (args.length > 0) ? args[0] : "contention";
-        String[] rest = (args.length > 1) ? java.util.Arrays.copyOfRange(args, 1, args.length) : new String[0];
+        String[] rest = (args.length > 1) ? Arrays.copyOfRange(args, 1, args.length) : new String[0];
         switch (which) {
             case "contention" -> contention(rest);
             case "write-buffer" -> WriteBufferBenchmark.main(rest);
@@ -50,7 +51,7 @@ public final class Benchmarks {
     private static void contention(String[] args) throws Exception {
         int operations = (args.length > 0) ? Integer.parseInt(args[0]) : 8000;
         int[] threads = (args.length > 1)
-                ? java.util.Arrays.stream(args[1].split(","))
+                ? Arrays.stream(args[1].split(","))
                         .mapToInt(Integer::parseInt)
                         .toArray()
                 : THREADS;
@@ -67,7 +68,7 @@ public final class Benchmarks {
     }
 
     private static @Nullable LocalPostgres startPostgres(int[] threads) {
-        int most = java.util.Arrays.stream(threads).max().orElse(1);
+        int most = Arrays.stream(threads).max().orElse(1);
         try {
             // Durability as SQLite's WAL with synchronous=NORMAL (see the class comment); room for a pool
             // connection per thread, plus the connections that create each run's database.
