@@ -51,9 +51,7 @@ public final class Benchmarks {
     private static void contention(String[] args) throws Exception {
         int operations = (args.length > 0) ? Integer.parseInt(args[0]) : 8000;
         int[] threads = (args.length > 1)
-                ? Arrays.stream(args[1].split(","))
-                        .mapToInt(Integer::parseInt)
-                        .toArray()
+                ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
                 : THREADS;
         Path directory = Files.createTempDirectory("sqlite-hybrid-benchmarks");
         LocalPostgres postgres = startPostgres(threads);
