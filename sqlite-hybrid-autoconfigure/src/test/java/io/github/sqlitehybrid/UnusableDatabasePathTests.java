@@ -1,6 +1,7 @@
 package io.github.sqlitehybrid;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -16,19 +17,26 @@ import java.sql.DriverManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Startup with a database that cannot be written where {@code spring.datasource.url} puts it fails before
  * the pool opens a connection, with a report that names the path and says what to do.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class UnusableDatabasePathTests {
 
     @TempDir
@@ -127,10 +135,18 @@ class UnusableDatabasePathTests {
     }
 
     @Test
-    void theFailureAnalyzerIsRegistered() {
-        assertThat(SpringFactoriesLoader.loadFactoryNames(
-                        FailureAnalyzer.class, getClass().getClassLoader()))
-                .contains(UnusableDatabasePathFailureAnalyzer.class.getName());
+    void anApplicationThatCannotStartPrintsTheReport(CapturedOutput output) {
+        // A real SpringApplication: Boot finds the analyzer in spring.factories and prints its report.
+        Path missing = this.dir.resolve("missing");
+        SpringApplication application = new SpringApplication(FailingApplication.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.setBannerMode(Banner.Mode.OFF);
+        assertThatException()
+                .isThrownBy(() -> application.run("--spring.datasource.url=jdbc:sqlite:" + missing.resolve("app.db")));
+        assertThat(output)
+                .contains("APPLICATION FAILED TO START")
+                .contains("the directory of " + missing.resolve("app.db") + " does not exist")
+                .contains("Create the directory, or point spring.datasource.url at a file");
     }
 
     /** A directory SQLite cannot write to: a read-only mount, else (not root) a folder without write permission. */
@@ -158,4 +174,12 @@ class UnusableDatabasePathTests {
                 .isNotNull();
         return analysis.getDescription() + "\n" + analysis.getAction();
     }
+
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration({
+        DataSourceAutoConfiguration.class,
+        SqlitePragmaAutoConfiguration.class,
+        SingleWriterAutoConfiguration.class
+    })
+    static class FailingApplication {}
 }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import io.github.sqlitehybrid.InvalidSqliteHybridPropertyException;
+import io.github.sqlitehybrid.TestMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -380,9 +381,15 @@ class LogDatabaseTests {
     @Test
     void aReadOnlyDirectoryFailsNamingThePath() throws Exception {
         Path readOnly = Files.createDirectory(this.dir.resolve("read-only"));
-        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
-        try {
-            Assumptions.assumeFalse(Files.isWritable(readOnly), "this user can write anywhere (root)");
+        // Root ignores permission bits, so there the directory is a read-only mount; elsewhere the bits do.
+        try (TestMounts mounts = new TestMounts()) {
+            if (TestMounts.isRoot()) {
+                String failure = mounts.tmpfs(readOnly, "ro,size=1m");
+                Assumptions.assumeTrue(
+                        failure == null, () -> "root ignores permission bits and mounting failed: " + failure);
+            } else {
+                Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+            }
             String path = readOnly.resolve("logs.db").toString();
             LogDatabaseProperties properties = new LogDatabaseProperties();
             properties.setPath(path);
