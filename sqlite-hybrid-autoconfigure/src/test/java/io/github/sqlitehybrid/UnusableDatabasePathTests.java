@@ -9,6 +9,7 @@ import io.github.sqlitehybrid.logdb.LogDatabase;
 import io.github.sqlitehybrid.logdb.LogDatabaseProperties;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.writer.SingleWriterAutoConfiguration;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -160,19 +161,14 @@ class UnusableDatabasePathTests {
                         TestMounts.isRoot(), "root ignores permission bits and mounting failed: " + failure);
                 Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
             }
-        } catch (java.io.IOException ex) {
+        } catch (IOException ex) {
             Assumptions.abort("cannot prepare a read-only directory: " + ex);
         }
         return readOnly;
     }
 
     private static String reportOf(AssertableApplicationContext context) {
-        assertThat(context).hasFailed();
-        FailureAnalysis analysis = new UnusableDatabasePathFailureAnalyzer().analyze(context.getStartupFailure());
-        assertThat(analysis)
-                .as("failure analysis of %s", context.getStartupFailure())
-                .isNotNull();
-        return analysis.getDescription() + "\n" + analysis.getAction();
+        return StartupFailureReports.reportOf(context, new UnusableDatabasePathFailureAnalyzer());
     }
 
     @Configuration(proxyBeanMethods = false)
