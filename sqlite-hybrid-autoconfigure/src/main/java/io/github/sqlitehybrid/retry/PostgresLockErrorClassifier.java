@@ -1,10 +1,7 @@
 package io.github.sqlitehybrid.retry;
 
 import java.sql.SQLException;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,24 +35,7 @@ public final class PostgresLockErrorClassifier implements DatabaseLockErrorClass
 
     @Override
     public @Nullable String lockErrorCode(Throwable failure) {
-        return search(failure, Collections.newSetFromMap(new IdentityHashMap<>()));
-    }
-
-    private static @Nullable String search(@Nullable Throwable failure, Set<Throwable> seen) {
-        for (Throwable current = failure; current != null && seen.add(current); current = current.getCause()) {
-            if (current instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                if (state != null && LOCK_ERRORS.containsKey(state)) {
-                    return LOCK_ERRORS.get(state);
-                }
-                if (sql.getNextException() != null) {
-                    String code = search(sql.getNextException(), seen);
-                    if (code != null) {
-                        return code;
-                    }
-                }
-            }
-        }
-        return null;
+        return SqlExceptionChain.firstCode(
+                failure, (sql) -> (sql.getSQLState() != null) ? LOCK_ERRORS.get(sql.getSQLState()) : null);
     }
 }

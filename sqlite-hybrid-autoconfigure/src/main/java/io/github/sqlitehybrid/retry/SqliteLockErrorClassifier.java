@@ -1,9 +1,6 @@
 package io.github.sqlitehybrid.retry;
 
 import java.sql.SQLException;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -30,26 +27,8 @@ public final class SqliteLockErrorClassifier implements DatabaseLockErrorClassif
 
     @Override
     public @Nullable String lockErrorCode(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        return search(failure, seen);
-    }
-
-    private static @Nullable String search(@Nullable Throwable failure, Set<Throwable> seen) {
-        for (Throwable current = failure; current != null && seen.add(current); current = current.getCause()) {
-            if (current instanceof SQLiteException sqlite) {
-                String code = lockCode(sqlite);
-                if (code != null) {
-                    return code;
-                }
-            }
-            if (current instanceof SQLException sql && sql.getNextException() != null) {
-                String code = search(sql.getNextException(), seen);
-                if (code != null) {
-                    return code;
-                }
-            }
-        }
-        return null;
+        return SqlExceptionChain.firstCode(
+                failure, (sql) -> (sql instanceof SQLiteException sqlite) ? lockCode(sqlite) : null);
     }
 
     private static @Nullable String lockCode(SQLiteException exception) {
