@@ -1,5 +1,6 @@
 package io.github.sqlitehybrid.testsupport;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -19,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -130,11 +130,13 @@ public final class LocalPostgres implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("no PostgreSQL server binaries (initdb, pg_ctl, postgres)"
                         + " in $" + BIN + ", /usr/lib/postgresql/*/bin or the PATH; install Debian's postgresql"
                         + " package or point " + BIN + " at them"));
-        List<String> runAs = runAsUnprivilegedUser();
+        // PostgreSQL refuses root: there, its commands run as an unprivileged user, who owns its folder.
+        String user = "root".equals(System.getProperty("user.name")) ? unprivilegedUser() : null;
+        List<String> runAs = (user != null) ? List.of(runuser(), "-u", user, "--") : List.of();
         Path home;
         try {
             home = Files.createTempDirectory("sqlite-hybrid-postgres-");
-            handOver(home, runAs);
+            handOver(home, user);
         } catch (IOException ex) {
             throw new IllegalStateException("cannot prepare a folder for PostgreSQL: " + ex, ex);
         }
@@ -220,9 +222,8 @@ public final class LocalPostgres implements AutoCloseable {
 
     private void startServer(Map<String, String> settings) {
         StringBuilder options = new StringBuilder("-p " + this.port + " -h 127.0.0.1 -k " + this.home);
-        new LinkedHashMap<>(settings)
-                .forEach((name, value) ->
-                        options.append(" -c ").append(name).append('=').append(value));
+        settings.forEach(
+                (name, value) -> options.append(" -c ").append(name).append('=').append(value));
         try {
             run(
                     this.runAs,
@@ -276,7 +277,7 @@ public final class LocalPostgres implements AutoCloseable {
         }
         String path = System.getenv("PATH");
         if (path != null) {
-            for (String entry : path.split(java.io.File.pathSeparator)) {
+            for (String entry : path.split(File.pathSeparator)) {
                 if (!entry.isEmpty()) {
                     candidates.add(Paths.get(entry));
                 }
@@ -296,18 +297,13 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    /** The command prefix that runs a program as an unprivileged user, empty when the JVM is not root. */
-    private static List<String> runAsUnprivilegedUser() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return List.of();
-        }
-        String runuser = Stream.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser")
+    private static String runuser() {
+        return Stream.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser")
                 .filter((candidate) -> Files.isExecutable(Paths.get(candidate)))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException(
                         "running as root, and PostgreSQL refuses root, but there is no runuser to run it as"
                                 + " another user"));
-        return List.of(runuser, "-u", unprivilegedUser(), "--");
     }
 
     private static String unprivilegedUser() {
@@ -320,11 +316,10 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    private static void handOver(Path home, List<String> runAs) throws IOException {
+    private static void handOver(Path home, @Nullable String user) throws IOException {
         PosixFileAttributeView attributes = Files.getFileAttributeView(home, PosixFileAttributeView.class);
         attributes.setPermissions(PosixFilePermissions.fromString("rwx------"));
-        if (!runAs.isEmpty()) {
-            String user = runAs.get(2);
+        if (user != null) {
             UserPrincipalLookupService lookup = home.getFileSystem().getUserPrincipalLookupService();
             UserPrincipal owner = lookup.lookupPrincipalByName(user);
             attributes.setOwner(owner);
