@@ -217,9 +217,10 @@ public class JobRepository {
     @DbRetry
     public int requeueExpiredLeases() {
         Instant now = Instant.now();
-        return this.jdbc.sql("""
-                        UPDATE jobs SET status = 'queued', worker = NULL, lease_expires_at = NULL, updated_at = ?
-                        WHERE status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)""").params(timestamp(now), now.toEpochMilli()).update();
+        String requeue = """
+                UPDATE jobs SET status = 'queued', worker = NULL, lease_expires_at = NULL, updated_at = ?
+                WHERE status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at <= ?)""";
+        return this.jdbc.sql(requeue).params(timestamp(now), now.toEpochMilli()).update();
     }
 
     /**
