@@ -54,7 +54,8 @@ public final class Benchmarks {
                 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
                 : THREADS;
         Path directory = Files.createTempDirectory("sqlite-hybrid-benchmarks");
-        LocalPostgres postgres = startPostgres(threads);
+        // A pool connection per thread.
+        LocalPostgres postgres = startPostgres(Arrays.stream(threads).max().orElse(1));
         try {
             System.out.println(run(directory, operations, postgres, threads));
         } finally {
@@ -65,15 +66,19 @@ public final class Benchmarks {
         }
     }
 
-    private static @Nullable LocalPostgres startPostgres(int[] threads) {
-        int most = Arrays.stream(threads).max().orElse(1);
+    /**
+     * Start the PostgreSQL server of a benchmark run, with durability comparable to SQLite's WAL with
+     * {@code synchronous=NORMAL} (see the class comment).
+     * @param connections the most pool connections the run holds at once
+     * @return the server, or {@code null}, after printing why, where none can start
+     */
+    static @Nullable LocalPostgres startPostgres(int connections) {
         try {
-            // Durability as SQLite's WAL with synchronous=NORMAL (see the class comment); room for a pool
-            // connection per thread, plus the connections that create each run's database.
+            // Room, beside the pool, for the connections that create each run's database.
             return LocalPostgres.start(Map.of(
                     "fsync", "on",
                     "synchronous_commit", "off",
-                    "max_connections", String.valueOf(most + 20)));
+                    "max_connections", String.valueOf(connections + 20)));
         } catch (RuntimeException ex) {
             System.out.println("PostgreSQL rows skipped: " + ex.getMessage());
             return null;

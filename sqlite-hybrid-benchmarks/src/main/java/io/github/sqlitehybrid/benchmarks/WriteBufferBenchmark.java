@@ -6,7 +6,10 @@ import io.github.sqlitehybrid.buffer.WriteBufferProperties;
 import io.github.sqlitehybrid.retry.DbRetryProperties;
 import io.github.sqlitehybrid.retry.DbRetrySettings;
 import io.github.sqlitehybrid.retry.DbRetryTemplate;
+import io.github.sqlitehybrid.retry.LockErrorClassifier;
+import io.github.sqlitehybrid.retry.PostgresLockErrorClassifier;
 import io.github.sqlitehybrid.retry.SqliteLockErrorClassifier;
+import io.github.sqlitehybrid.testsupport.LocalPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +27,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Buffered upserts end to end against plain JDBC, in one run, on fresh files configured alike (WAL,
- * {@code synchronous=NORMAL}, a HikariCP pool of 4):
+ * Buffered upserts end to end against plain JDBC, in one run, each on a fresh database configured alike (SQLite:
+ * WAL, {@code synchronous=NORMAL}; PostgreSQL: see below; a HikariCP pool of 4):
  *
  * <ol>
  *   <li>single-row upserts, one transaction each, on one reused prepared statement;
@@ -48,13 +52,18 @@ import java.util.stream.Stream;
  * <p>Each variant runs several rounds, interleaved with the others so a burst of load on the machine hits all of
  * them alike; the report gives the median and the range.
  *
+ * <p>Every variant runs on SQLite, then on PostgreSQL: the same statements and the same buffer, only the
+ * DataSource differs. The PostgreSQL server is the contention benchmark's (see {@link Benchmarks}): started once
+ * from the machine's binaries, {@code fsync=on}, {@code synchronous_commit=off}; where it cannot start, the reason
+ * is printed and only SQLite runs.
+ *
  * <p>Run: {@code ./mvnw -q -pl sqlite-hybrid-benchmarks -am package -DskipTests} then
- * {@code java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar [upserts [rounds]]}.
+ * {@code java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar write-buffer [upserts [rounds]]}.
  */
 public final class WriteBufferBenchmark {
 
     static final String TABLE = "CREATE TABLE progress (job_id INTEGER PRIMARY KEY, worker TEXT NOT NULL,"
-            + " percent INTEGER NOT NULL, updated_at INTEGER NOT NULL)";
+            + " percent INTEGER NOT NULL, updated_at BIGINT NOT NULL)";
 
     static final String UPSERT = "INSERT INTO progress (job_id, worker, percent, updated_at) VALUES (?, ?, ?, ?)"
             + " ON CONFLICT (job_id) DO UPDATE SET worker = excluded.worker, percent = excluded.percent,"
@@ -74,17 +83,35 @@ public final class WriteBufferBenchmark {
     public static void main(String[] args) throws Exception {
         int upserts = (args.length > 0) ? Integer.parseInt(args[0]) : 50_000;
         int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 5;
-        // Warm up the JIT on every path before measuring.
+        List<Target> targets = new ArrayList<>(List.of(new SqliteFiles()));
+        // Room for a pool of 4 and the connections that create each run's database.
+        LocalPostgres postgres = Benchmarks.startPostgres(4);
+        if (postgres != null) {
+            targets.add(new PostgresDatabases(postgres));
+        }
+        try {
+            for (Target target : targets) {
+                report(target, upserts, rounds);
+            }
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+    }
+
+    private static void report(Target target, int upserts, int rounds) throws Exception {
+        // Warm up the JIT (and the server) on every path before measuring.
         for (Workload workload : List.of(Workload.distinct(5_000, 1), Workload.repeated(5_000, 10, 2))) {
             for (Variant variant : Variant.values()) {
-                variant.run(workload);
+                variant.run(workload, target);
             }
         }
         System.out.printf(
                 Locale.ROOT,
-                "Write buffer benchmark: SQLite %s, WAL, synchronous=NORMAL, Java %s, %d CPUs; median of %d rounds,"
-                        + " variants interleaved, each on a fresh file%n",
-                sqliteVersion(),
+                "%nWrite buffer benchmark: %s, Java %s, %d CPUs; median of %d rounds, variants interleaved, each on a"
+                        + " fresh database%n",
+                target.describe(),
                 System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
                 rounds);
@@ -95,7 +122,7 @@ public final class WriteBufferBenchmark {
             for (int round = 0; round < rounds; round++) {
                 // Round-robin, so that a burst of load on the machine hits every variant alike.
                 for (Variant variant : Variant.values()) {
-                    Result result = variant.run(workload);
+                    Result result = variant.run(workload, target);
                     rates.computeIfAbsent(variant, (key) -> new ArrayList<>()).add(result.upsertsPerSecond());
                     rows = result.rows();
                 }
@@ -133,7 +160,7 @@ public final class WriteBufferBenchmark {
     enum Variant {
         SINGLE_ROW("(a) single-row upserts, one transaction each") {
             @Override
-            void write(HikariDataSource dataSource, Workload workload) throws SQLException {
+            void write(HikariDataSource dataSource, Workload workload, Target target) throws SQLException {
                 try (Connection connection = dataSource.getConnection();
                         PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
                     for (int call = 0; call < workload.keys().length; call++) {
@@ -146,7 +173,7 @@ public final class WriteBufferBenchmark {
 
         BATCH("(b) one hand-written batch transaction") {
             @Override
-            void write(HikariDataSource dataSource, Workload workload) throws SQLException {
+            void write(HikariDataSource dataSource, Workload workload, Target target) throws SQLException {
                 try (Connection connection = dataSource.getConnection();
                         PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
                     connection.setAutoCommit(false);
@@ -166,7 +193,7 @@ public final class WriteBufferBenchmark {
 
         SMALL_TRANSACTIONS("(b') hand-written transactions of 100 rows") {
             @Override
-            void write(HikariDataSource dataSource, Workload workload) throws SQLException {
+            void write(HikariDataSource dataSource, Workload workload, Target target) throws SQLException {
                 try (Connection connection = dataSource.getConnection();
                         PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
                     connection.setAutoCommit(false);
@@ -187,15 +214,15 @@ public final class WriteBufferBenchmark {
 
         WRITE_BUFFER("(c) WriteBuffer, defaults (100 rows per transaction)") {
             @Override
-            void write(HikariDataSource dataSource, Workload workload) {
-                write(dataSource, workload, (properties) -> {});
+            void write(HikariDataSource dataSource, Workload workload, Target target) {
+                write(dataSource, workload, target, (properties) -> {});
             }
         },
 
         WRITE_BUFFER_LARGE_BATCHES("(d) WriteBuffer, flush-batch-size=5000, max-pending=20000") {
             @Override
-            void write(HikariDataSource dataSource, Workload workload) {
-                write(dataSource, workload, (properties) -> {
+            void write(HikariDataSource dataSource, Workload workload, Target target) {
+                write(dataSource, workload, target, (properties) -> {
                     properties.setFlushBatchSize(5_000);
                     properties.setMaxPending(20_000);
                 });
@@ -208,14 +235,18 @@ public final class WriteBufferBenchmark {
             this.description = description;
         }
 
-        abstract void write(HikariDataSource dataSource, Workload workload) throws SQLException;
+        abstract void write(HikariDataSource dataSource, Workload workload, Target target) throws SQLException;
 
         /** The write buffer with the given settings over the defaults. */
-        static void write(HikariDataSource dataSource, Workload workload, Consumer<WriteBufferProperties> settings) {
+        static void write(
+                HikariDataSource dataSource,
+                Workload workload,
+                Target target,
+                Consumer<WriteBufferProperties> settings) {
             WriteBufferProperties properties = new WriteBufferProperties();
             settings.accept(properties);
-            DbRetryTemplate retry = new DbRetryTemplate(
-                    new SqliteLockErrorClassifier(), DbRetrySettings.from(new DbRetryProperties()), List.of());
+            DbRetryTemplate retry =
+                    new DbRetryTemplate(target.lockErrors(), DbRetrySettings.from(new DbRetryProperties()), List.of());
             WriteBuffer buffer = new WriteBuffer(dataSource, properties, retry);
             buffer.start();
             try {
@@ -240,25 +271,24 @@ public final class WriteBufferBenchmark {
         }
 
         /**
-         * Write the workload on a fresh database file, timed, and check every key holds its last call's value.
+         * Write the workload on a fresh database, timed, and check every key holds its last call's value.
          * @param workload the upserts
+         * @param target where the fresh database is made
          * @return the figures
          * @throws Exception if writing fails or the rows are not what the calls give
          */
-        Result run(Workload workload) throws Exception {
-            Path directory = Files.createTempDirectory("sqlite-hybrid-benchmark");
-            try (HikariDataSource dataSource = dataSource(directory.resolve("benchmark.db"))) {
+        Result run(Workload workload, Target target) throws Exception {
+            try (FreshDatabase database = target.freshDatabase()) {
+                HikariDataSource dataSource = database.dataSource();
                 try (Connection connection = dataSource.getConnection();
                         Statement statement = connection.createStatement()) {
                     statement.execute(TABLE);
                 }
                 long start = System.nanoTime();
-                write(dataSource, workload);
+                write(dataSource, workload, target);
                 long nanos = System.nanoTime() - start;
                 long rows = check(dataSource, workload, this);
                 return new Result(this, workload.keys().length, nanos, rows);
-            } finally {
-                delete(directory);
             }
         }
     }
@@ -290,23 +320,108 @@ public final class WriteBufferBenchmark {
         }
     }
 
-    static HikariDataSource dataSource(Path file) {
-        HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl("jdbc:sqlite:" + file);
-        dataSource.setMaximumPoolSize(4);
-        dataSource.addDataSourceProperty("journal_mode", "WAL");
-        dataSource.addDataSourceProperty("synchronous", "NORMAL");
-        dataSource.addDataSourceProperty("busy_timeout", "5000");
-        return dataSource;
+    /** Where the variants write: a fresh, empty database for every run. */
+    interface Target {
+
+        /**
+         * The database and its settings, for the report.
+         * @return a description
+         * @throws Exception if the database cannot be asked its version
+         */
+        String describe() throws Exception;
+
+        /**
+         * A pool of 4 on a new, empty database.
+         * @return the database, removed when closed where that is cheap
+         * @throws IOException if it cannot be made
+         */
+        FreshDatabase freshDatabase() throws IOException;
+
+        /**
+         * What the buffer's retries take for a lock error on this database.
+         * @return the classifier
+         */
+        LockErrorClassifier lockErrors();
     }
 
-    private static String sqliteVersion() throws IOException, SQLException {
-        Path directory = Files.createTempDirectory("sqlite-hybrid-benchmark");
-        try (HikariDataSource dataSource = dataSource(directory.resolve("version.db"));
-                Connection connection = dataSource.getConnection()) {
-            return connection.getMetaData().getDatabaseProductVersion();
-        } finally {
-            delete(directory);
+    /**
+     * A pool on a database made for one run.
+     * @param dataSource the pool
+     * @param folder a folder to delete after the pool is closed, {@code null} for none
+     */
+    record FreshDatabase(
+            HikariDataSource dataSource, @Nullable Path folder) implements AutoCloseable {
+
+        @Override
+        public void close() throws IOException {
+            this.dataSource.close();
+            if (this.folder != null) {
+                delete(this.folder);
+            }
+        }
+    }
+
+    /** A file of its own for every run, in a folder of its own, with the settings services use. */
+    static final class SqliteFiles implements Target {
+
+        @Override
+        public String describe() throws IOException, SQLException {
+            try (FreshDatabase database = freshDatabase();
+                    Connection connection = database.dataSource().getConnection()) {
+                return "SQLite " + connection.getMetaData().getDatabaseProductVersion() + ", WAL, synchronous=NORMAL";
+            }
+        }
+
+        @Override
+        public FreshDatabase freshDatabase() throws IOException {
+            Path folder = Files.createTempDirectory("sqlite-hybrid-benchmark");
+            HikariDataSource dataSource = new HikariDataSource();
+            dataSource.setJdbcUrl("jdbc:sqlite:" + folder.resolve("benchmark.db"));
+            dataSource.setMaximumPoolSize(4);
+            dataSource.addDataSourceProperty("journal_mode", "WAL");
+            dataSource.addDataSourceProperty("synchronous", "NORMAL");
+            dataSource.addDataSourceProperty("busy_timeout", "5000");
+            return new FreshDatabase(dataSource, folder);
+        }
+
+        @Override
+        public LockErrorClassifier lockErrors() {
+            return new SqliteLockErrorClassifier();
+        }
+    }
+
+    /**
+     * A database of its own for every run on one PostgreSQL server; the databases go with the server.
+     * @param server the running server
+     */
+    record PostgresDatabases(LocalPostgres server) implements Target {
+
+        @Override
+        public String describe() throws IOException, SQLException {
+            try (FreshDatabase database = freshDatabase();
+                    Connection connection = database.dataSource().getConnection();
+                    Statement statement = connection.createStatement();
+                    ResultSet settings =
+                            statement.executeQuery("SELECT current_setting('server_version'), current_setting('fsync'),"
+                                    + " current_setting('synchronous_commit')")) {
+                settings.next();
+                return "PostgreSQL " + settings.getString(1) + ", fsync=" + settings.getString(2)
+                        + ", synchronous_commit=" + settings.getString(3);
+            }
+        }
+
+        @Override
+        public FreshDatabase freshDatabase() {
+            HikariDataSource dataSource = new HikariDataSource();
+            dataSource.setJdbcUrl(this.server.createDatabase("buffer"));
+            dataSource.setUsername(LocalPostgres.USER);
+            dataSource.setMaximumPoolSize(4);
+            return new FreshDatabase(dataSource, null);
+        }
+
+        @Override
+        public LockErrorClassifier lockErrors() {
+            return new PostgresLockErrorClassifier();
         }
     }
 
