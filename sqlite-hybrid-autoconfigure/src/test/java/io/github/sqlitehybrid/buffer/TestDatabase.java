@@ -7,6 +7,7 @@ import io.github.sqlitehybrid.retry.DbRetrySettings;
 import io.github.sqlitehybrid.retry.DbRetryTemplate;
 import io.github.sqlitehybrid.retry.LockErrorClassifier;
 import io.github.sqlitehybrid.retry.LockStatistics;
+import io.github.sqlitehybrid.retry.PostgresLockErrorClassifier;
 import io.github.sqlitehybrid.retry.SqliteLockErrorClassifier;
 import io.github.sqlitehybrid.testsupport.LocalPostgres;
 import java.nio.file.Path;
@@ -17,7 +18,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -173,19 +173,7 @@ final class TestDatabase implements AutoCloseable {
     }
 
     LockErrorClassifier classifier() {
-        if (isSqlite()) {
-            return new SqliteLockErrorClassifier();
-        }
-        // PostgreSQL's transient errors by SQLState: serialization failure, deadlock, lock not available.
-        Set<String> lockStates = Set.of("40001", "40P01", "55P03");
-        return (failure) -> {
-            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof SQLException sql && lockStates.contains(sql.getSQLState())) {
-                    return sql.getSQLState();
-                }
-            }
-            return null;
-        };
+        return isSqlite() ? new SqliteLockErrorClassifier() : new PostgresLockErrorClassifier();
     }
 
     DbRetryTemplate retryTemplate(DbRetrySettings settings) {
