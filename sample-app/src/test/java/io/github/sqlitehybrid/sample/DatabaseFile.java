@@ -1,13 +1,9 @@
 package io.github.sqlitehybrid.sample;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * A SQLite file looked at from outside the service, through a plain JDBC connection opened for each query:
@@ -15,10 +11,10 @@ import java.util.List;
  */
 final class DatabaseFile {
 
-    private final String url;
+    private final JdbcTemplate jdbc;
 
     DatabaseFile(Path file) {
-        this.url = "jdbc:sqlite:" + file;
+        this.jdbc = new JdbcTemplate(new DriverManagerDataSource("jdbc:sqlite:" + file));
     }
 
     /**
@@ -28,11 +24,7 @@ final class DatabaseFile {
      * @return the number
      */
     long number(String sql, Object... params) {
-        List<Object> values = column(sql, params);
-        if (values.size() != 1) {
-            throw new IllegalStateException(sql + " answered " + values.size() + " rows");
-        }
-        return ((Number) values.get(0)).longValue();
+        return this.jdbc.queryForObject(sql, Long.class, params);
     }
 
     /**
@@ -42,21 +34,7 @@ final class DatabaseFile {
      * @return the values
      */
     List<Object> column(String sql, Object... params) {
-        try (Connection connection = DriverManager.getConnection(this.url);
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
-            List<Object> values = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    values.add(rows.getObject(1));
-                }
-            }
-            return values;
-        } catch (SQLException ex) {
-            throw new IllegalStateException(sql + " failed on " + this.url, ex);
-        }
+        return this.jdbc.queryForList(sql, Object.class, params);
     }
 
     /**
@@ -66,9 +44,7 @@ final class DatabaseFile {
      * @return the ids
      */
     List<Long> ids(String sql, Object... params) {
-        return column(sql, params).stream()
-                .map((id) -> ((Number) id).longValue())
-                .toList();
+        return this.jdbc.queryForList(sql, Long.class, params);
     }
 
     /**
