@@ -194,14 +194,21 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
      * @throws GroupCommitStoppedException if the writer is stopped
      * @throws RuntimeException the exception the unit threw, unchanged; or, if the group's transaction failed
      *     as a whole, that failure translated to a {@link DataAccessException}
-     * @throws IllegalStateException if called from the writer's thread, or interrupted while waiting for the
-     *     commit (the unit stays accepted and may still commit)
+     * @throws IllegalStateException if called from the writer's thread or inside a write transaction of the
+     *     calling thread, or interrupted while waiting for the commit (the unit stays accepted and may still commit)
      */
     public <T extends @Nullable Object> T execute(WriteUnit<T> unit) {
         if (isWriterThread()) {
             throw new IllegalStateException("GroupCommitWriter.execute was called on the writer's own thread, from a"
                     + " unit or from an action attached to a future; it would wait for itself. Do the work in the"
                     + " calling unit, or attach the action with an ...Async method.");
+        }
+        WriteTurn turn = obtainWorker().turn;
+        if (turn != null && turn.isHeldByCurrentThread()) {
+            throw new IllegalStateException("GroupCommitWriter.execute was called inside a write transaction of its"
+                    + " own thread, which holds the write turn: the group could only commit once that transaction"
+                    + " ends, and the transaction waits for this call. Call submit instead and leave its future"
+                    + " alone until the transaction has committed, or call execute after the commit.");
         }
         CompletableFuture<T> future = submit(unit);
         try {
@@ -380,7 +387,14 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
     private Worker openWorker() {
         Connection handle;
         try {
-            handle = this.dataSource.getConnection();
+            // With the single writer, a connection of its write pool: the writer takes the write turn around each
+            // group itself, and keeps the connection (and its prepared statements) between groups.
+            handle = this.dataSource.isWrapperFor(SqliteSingleWriterDataSource.class)
+                    ? this.dataSource
+                            .unwrap(SqliteSingleWriterDataSource.class)
+                            .getWritePool()
+                            .getConnection()
+                    : this.dataSource.getConnection();
         } catch (SQLException ex) {
             throw new UncategorizedSQLException("Opening the group commit writer's connection", null, ex);
         }

@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
 import io.github.sqlitehybrid.pragma.PragmaApplyingDataSource;
 import io.github.sqlitehybrid.pragma.SqlitePragmas;
+import io.github.sqlitehybrid.translation.TranslatingDataSource;
+import java.sql.SQLException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -69,9 +71,13 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
         String url = pool.getJdbcUrl();
         WriteTurn turn = new WriteTurn(url.substring("jdbc:sqlite:".length()), settings.getLongTransactionThreshold());
         logger.debug("Serializing the writers of HikariCP pool '" + beanName + "' (" + url + ")");
-        HikariDataSource readPool = readPool(pool);
+        // The single writer begins and ends transactions with statements; the pools' connections stay in the
+        // driver's auto-commit mode, and the logical connections start in the mode the pool was configured with.
+        boolean autoCommit = pool.isAutoCommit();
+        pool.setAutoCommit(true);
+        HikariDataSource readPool = readPool(pool, beanName);
         this.readPools.put(pool, readPool);
-        return new SqliteSingleWriterDataSource(pool, readPool, turn, settings.getAcquireTimeout());
+        return new SqliteSingleWriterDataSource(pool, readPool, turn, settings.getAcquireTimeout(), autoCommit);
     }
 
     @Override
@@ -87,28 +93,39 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
         }
     }
 
-    private HikariDataSource readPool(HikariDataSource writePool) {
+    private HikariDataSource readPool(HikariDataSource writePool, String beanName) {
         HikariDataSource readPool = new HikariDataSource();
         // Not started here: like Boot's own pool, it opens its first connection when first asked.
         writePool.copyStateTo(readPool);
-        if (writePool.getPoolName() != null) {
-            readPool.setPoolName(writePool.getPoolName() + "-read");
-        }
+        // Named apart from the write pool in HikariCP's meters and logs.
+        readPool.setPoolName(((writePool.getPoolName() != null) ? writePool.getPoolName() : beanName) + "-read");
         DataSource inner = writePool.getDataSource();
-        SqlitePragmas base = (inner instanceof PragmaApplyingDataSource applying)
-                ? applying.getPragmas()
-                : this.pragmas.getIfAvailable(SqlitePragmas::none);
+        PragmaApplyingDataSource applying = unwrap(inner, PragmaApplyingDataSource.class);
+        SqlitePragmas base =
+                (applying != null) ? applying.getPragmas() : this.pragmas.getIfAvailable(SqlitePragmas::none);
         // query_only last: a read-only transaction that tries to write fails at once with SQLITE_READONLY
         // instead of writing without the turn.
-        DataSource connections = new DriverDataSource(
-                writePool.getJdbcUrl(),
-                writePool.getDriverClassName(),
-                writePool.getDataSourceProperties(),
-                writePool.getUsername(),
-                writePool.getPassword());
-        readPool.setDataSource(new PragmaApplyingDataSource(connections, base.and("query_only", 1)));
+        DataSource connections = new PragmaApplyingDataSource(
+                new DriverDataSource(
+                        writePool.getJdbcUrl(),
+                        writePool.getDriverClassName(),
+                        writePool.getDataSourceProperties(),
+                        writePool.getUsername(),
+                        writePool.getPassword()),
+                base.and("query_only", 1));
+        // Errors of the read pool are translated as the write pool's are.
+        boolean translated = unwrap(inner, TranslatingDataSource.class) != null;
+        readPool.setDataSource(translated ? new TranslatingDataSource(connections) : connections);
         readPool.setDataSourceClassName(null);
         return readPool;
+    }
+
+    private static <T> @Nullable T unwrap(@Nullable DataSource dataSource, Class<T> type) {
+        try {
+            return (dataSource != null && dataSource.isWrapperFor(type)) ? dataSource.unwrap(type) : null;
+        } catch (SQLException ex) {
+            return null;
+        }
     }
 
     @Override

@@ -1,29 +1,36 @@
 package io.github.sqlitehybrid.writer;
 
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import javax.sql.DataSource;
-import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
- * The application's SQLite DataSource with the single writer in front: one write transaction at a time
- * inside the JVM, reads apart.
+ * The application's SQLite DataSource with the single writer in front: one write transaction at a time inside
+ * the JVM, reads apart.
  *
- * <p>Built from Spring's {@link LazyConnectionDataSourceProxy}: a physical connection is fetched only when
- * the first statement runs, so a transaction that has not yet touched the database holds nothing.
+ * <p>Its connections are routed per transaction, not per connection, so a connection that outlives its
+ * transactions (Hibernate's, for a whole request with open-in-view) is routed anew at each one:
  * <ul>
- *   <li>Read-only transactions ({@code @Transactional(readOnly = true)}) get a connection of the read pool
- *       (the lazy proxy's read-only DataSource): {@code PRAGMA query_only} connections that never take the
- *       write turn and, in WAL mode, never wait for a writer.
- *   <li>Other transactions take the {@link WriteTurn} and a connection of the write pool (the application's
- *       own pool) and begin with {@code BEGIN IMMEDIATE}.
- *   <li>Outside transactions, a statement that writes takes the turn while it executes; one that reads
- *       does not.
+ *   <li>Read-only transactions ({@code @Transactional(readOnly = true)}) run on a connection of the read pool:
+ *       {@code PRAGMA query_only} connections that never take the write turn and, in WAL mode, never wait for a
+ *       writer.
+ *   <li>Other transactions take the {@link WriteTurn} when they begin, before any lock the application or a
+ *       library takes inside them, then a connection of the write pool (the application's own pool), and begin
+ *       with {@code BEGIN IMMEDIATE}.
+ *   <li>Outside transactions, a statement that writes takes the turn while it executes; one that reads runs on
+ *       the read pool.
  * </ul>
+ * No thread waits for the turn while it holds a connection of the write pool, and the holder of the turn never
+ * waits for one. A write on a second connection of the same thread while its write transaction holds the turn
+ * runs at once if that transaction has not written yet (it is paused meanwhile), and fails at once with a
+ * {@link NestedWriteTransactionException} if it has.
  *
- * <p>Closing it closes both pools.
+ * <p>{@code unwrap(HikariDataSource.class)} reaches the write pool. Closing it closes both pools.
  */
-public final class SqliteSingleWriterDataSource extends LazyConnectionDataSourceProxy implements AutoCloseable {
+public final class SqliteSingleWriterDataSource extends DelegatingDataSource implements AutoCloseable {
 
     private final DataSource writePool;
 
@@ -33,25 +40,45 @@ public final class SqliteSingleWriterDataSource extends LazyConnectionDataSource
 
     private final Duration acquireTimeout;
 
+    private final SingleWriter writer;
+
+    private final boolean defaultAutoCommit;
+
     /**
      * Create the DataSource.
-     * @param writePool the application's pool, used for writes and for reads outside transactions
-     * @param readPool the pool for read-only transactions
+     * @param writePool the application's pool, whose connections only the holder of the write turn uses
+     * @param readPool the pool for read-only transactions and reads outside transactions
      * @param turn the database's write turn
      * @param acquireTimeout the longest wait for the turn
      */
     public SqliteSingleWriterDataSource(
             DataSource writePool, DataSource readPool, WriteTurn turn, Duration acquireTimeout) {
+        this(writePool, readPool, turn, acquireTimeout, true);
+    }
+
+    SqliteSingleWriterDataSource(
+            DataSource writePool, DataSource readPool, WriteTurn turn, Duration acquireTimeout, boolean autoCommit) {
+        super(writePool);
         this.writePool = writePool;
         this.readPool = readPool;
         this.turn = turn;
         this.acquireTimeout = acquireTimeout;
-        // Known defaults, so that the proxy never opens a connection just to learn them.
-        setDefaultAutoCommit(true);
-        setDefaultTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
-        setTargetDataSource(new WriteTurnDataSource(writePool, turn, acquireTimeout));
-        setReadOnlyDataSource(readPool);
-        afterPropertiesSet();
+        this.writer = new SingleWriter(turn, writePool, acquireTimeout);
+        this.defaultAutoCommit = autoCommit;
+    }
+
+    @Override
+    public Connection getConnection() {
+        return new RoutingConnection(this.writer, this.readPool, this.defaultAutoCommit).proxy();
+    }
+
+    /**
+     * Not supported: like HikariCP, the pools behind this DataSource use the credentials they were configured with.
+     */
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException(
+                "The single writer's pools use the credentials they were configured with");
     }
 
     /**
@@ -71,7 +98,7 @@ public final class SqliteSingleWriterDataSource extends LazyConnectionDataSource
     }
 
     /**
-     * The pool of read-only transactions.
+     * The pool of read-only transactions and of reads outside transactions.
      * @return the read pool
      */
     public DataSource getReadPool() {
@@ -79,11 +106,16 @@ public final class SqliteSingleWriterDataSource extends LazyConnectionDataSource
     }
 
     /**
-     * The application's own pool, behind the write turn.
+     * The application's own pool, behind the write turn: only the holder of the turn takes its connections.
      * @return the write pool
      */
     public DataSource getWritePool() {
         return this.writePool;
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+        // The pools are set in the constructor.
     }
 
     @Override

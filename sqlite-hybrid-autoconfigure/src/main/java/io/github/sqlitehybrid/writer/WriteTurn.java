@@ -209,6 +209,18 @@ public final class WriteTurn {
     }
 
     /**
+     * Name what the holder is doing, once that is known: a transaction takes the turn when it begins, before
+     * Spring has published its name.
+     * @param held the holder {@link #acquire} returned
+     * @param work what it is doing, such as the transaction's method name
+     * @return the holder to give back to {@link #release(Holder)} from now on
+     */
+    public Holder rename(Holder held, String work) {
+        Holder renamed = new Holder(held.thread(), work, held.since());
+        return this.holder.compareAndSet(held, renamed) ? renamed : held;
+    }
+
+    /**
      * Record how long a holder of the turn took to get SQLite's own write lock ({@code BEGIN IMMEDIATE}).
      * Within the application the lock is always free to the holder of the turn, so any time beyond a
      * statement's cost is spent in SQLite's busy handler, waiting for another process.

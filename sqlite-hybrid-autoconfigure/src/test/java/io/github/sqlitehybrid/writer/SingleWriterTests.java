@@ -333,23 +333,31 @@ class SingleWriterTests {
     }
 
     @Test
-    void aWriteOnASecondConnectionInsideAWriteTransactionFailsAtOnce() {
+    void aWriteOnASecondConnectionInsideAWriteTransactionThatWroteFailsAtOnceAndIsNoLockError() {
         withDatabase("sqlite.hybrid.writer.acquire-timeout=30s").run((context) -> {
             JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
             jdbc.execute("CREATE TABLE t (x INTEGER)");
             PlatformTransactionManager manager = context.getBean(PlatformTransactionManager.class);
             TransactionTemplate outer = new TransactionTemplate(manager);
+            outer.setName("OrderService.place");
             TransactionTemplate inner = new TransactionTemplate(manager);
+            inner.setName("AuditService.record");
             inner.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
             long started = System.nanoTime();
             Throwable failure = catchThrowable(() -> outer.executeWithoutResult((status) -> {
                 jdbc.update("INSERT INTO t VALUES (1)");
                 inner.executeWithoutResult((nested) -> jdbc.update("INSERT INTO t VALUES (2)"));
             }));
-            assertThat(failure).hasRootCauseInstanceOf(WriteTurnTimeoutException.class);
-            assertThat(failure.getCause()).hasMessageContaining("second connection");
+            assertThat(failure).hasRootCauseInstanceOf(NestedWriteTransactionException.class);
+            assertThat(failure.getCause())
+                    .hasMessageContaining("OrderService.place")
+                    .hasMessageContaining("TransactionSynchronization")
+                    .hasMessageContaining("WriteBuffer");
+            assertThat(new SqliteLockErrorClassifier().lockErrorCode(failure)).isNull();
             assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started))
                     .isLessThan(10);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM t", Integer.class))
+                    .isZero();
             assertAnotherConnectionCanWriteAtOnce(context, "after the failed nested transaction");
         });
     }
