@@ -1,6 +1,5 @@
 package io.github.sqlitehybrid.writer;
 
-import io.github.sqlitehybrid.translation.SqliteExceptionTranslation;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -71,8 +70,7 @@ final class RoutedResultSet implements InvocationHandler {
                 try {
                     return method.invoke(this.target, args);
                 } catch (InvocationTargetException ex) {
-                    Throwable thrown = ex.getTargetException();
-                    throw (thrown instanceof SQLException sql) ? SqliteExceptionTranslation.translate(sql) : thrown;
+                    throw ex.getTargetException();
                 }
         }
     }

@@ -1,6 +1,5 @@
 package io.github.sqlitehybrid.writer;
 
-import io.github.sqlitehybrid.translation.SqliteExceptionTranslation;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -168,7 +167,7 @@ final class RoutedStatement implements InvocationHandler {
             this.state.replayOn(created);
         } catch (SQLException | RuntimeException ex) {
             created.close();
-            throw SqliteExceptionTranslation.translate(ex instanceof SQLException sql ? sql : new SQLException(ex));
+            throw ex;
         }
         this.physical = created;
         this.binding = target;
@@ -382,14 +381,14 @@ final class RoutedStatement implements InvocationHandler {
         return call(this.physical, method, args);
     }
 
-    /** Call a method of a driver object, throwing what it threw, translated. */
+    /** Call a method of a driver object, throwing what it threw rather than a reflection wrapper. */
     static @Nullable Object call(Object target, Method method, @Nullable Object[] args) throws SQLException {
         try {
             return method.invoke(target, args);
         } catch (InvocationTargetException ex) {
             Throwable thrown = ex.getTargetException();
             if (thrown instanceof SQLException sql) {
-                throw SqliteExceptionTranslation.translate(sql);
+                throw sql;
             }
             if (thrown instanceof RuntimeException runtime) {
                 throw runtime;

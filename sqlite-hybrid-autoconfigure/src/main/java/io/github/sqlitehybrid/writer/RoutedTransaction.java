@@ -1,6 +1,5 @@
 package io.github.sqlitehybrid.writer;
 
-import io.github.sqlitehybrid.translation.SqliteExceptionTranslation;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +121,7 @@ final class RoutedTransaction {
 
     void failed(SQLException failure) {
         if (this.failure == null) {
-            this.failure = SqliteExceptionTranslation.translate(failure);
+            this.failure = failure;
         }
     }
 

@@ -1,6 +1,5 @@
 package io.github.sqlitehybrid.writer;
 
-import io.github.sqlitehybrid.translation.SqliteExceptionTranslation;
 import io.github.sqlitehybrid.writer.Binding.Purpose;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -111,7 +110,7 @@ final class RoutingConnection implements InvocationHandler {
         try {
             return dispatch(proxy, method, args);
         } catch (SQLException ex) {
-            throw SqliteExceptionTranslation.translate(ex);
+            throw this.writer.translate(ex);
         }
     }
 
@@ -574,12 +573,12 @@ final class RoutingConnection implements InvocationHandler {
                 return null;
             });
             if (dataVersion(physical) != current.dataVersion()) {
-                current.failed(new SQLiteException(
+                current.failed(this.writer.translate(new SQLiteException(
                         "[SQLITE_BUSY_SNAPSHOT] Another connection wrote to "
                                 + this.writer.turn().database()
                                 + " while " + current.name() + " was paused for a nested write transaction of its"
                                 + " own thread; what it read may be stale, so it must run again",
-                        SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT));
+                        SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT)));
             }
         } catch (Throwable ex) {
             current.failed((ex instanceof SQLException sql) ? sql : new SQLException(ex));

@@ -1,5 +1,6 @@
 package io.github.sqlitehybrid.writer;
 
+import io.github.sqlitehybrid.translation.SqliteExceptionTranslation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -23,13 +24,22 @@ final class SingleWriter {
 
     private final Duration acquireTimeout;
 
+    /** Whether the starter's own errors (a turn that timed out, say) get JDBC 4 types, as the driver's do. */
+    private final boolean translateErrors;
+
     /** The one lease out, if any: the turn has at most one holder. */
     private volatile @Nullable WriteLease lease;
 
-    SingleWriter(WriteTurn turn, DataSource writePool, Duration acquireTimeout) {
+    SingleWriter(WriteTurn turn, DataSource writePool, Duration acquireTimeout, boolean translateErrors) {
         this.turn = turn;
         this.writePool = writePool;
         this.acquireTimeout = acquireTimeout;
+        this.translateErrors = translateErrors;
+    }
+
+    /** The driver's errors come translated from below the pool; the single writer's own are translated here. */
+    SQLException translate(SQLException ex) {
+        return this.translateErrors ? SqliteExceptionTranslation.translate(ex) : ex;
     }
 
     WriteTurn turn() {

@@ -75,9 +75,11 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
         // driver's auto-commit mode, and the logical connections start in the mode the pool was configured with.
         boolean autoCommit = pool.isAutoCommit();
         pool.setAutoCommit(true);
-        HikariDataSource readPool = readPool(pool, beanName);
+        boolean translated = unwrap(pool.getDataSource(), TranslatingDataSource.class) != null;
+        HikariDataSource readPool = readPool(pool, beanName, translated);
         this.readPools.put(pool, readPool);
-        return new SqliteSingleWriterDataSource(pool, readPool, turn, settings.getAcquireTimeout(), autoCommit);
+        return new SqliteSingleWriterDataSource(
+                pool, readPool, turn, settings.getAcquireTimeout(), autoCommit, translated);
     }
 
     @Override
@@ -93,7 +95,7 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
         }
     }
 
-    private HikariDataSource readPool(HikariDataSource writePool, String beanName) {
+    private HikariDataSource readPool(HikariDataSource writePool, String beanName, boolean translated) {
         HikariDataSource readPool = new HikariDataSource();
         // Not started here: like Boot's own pool, it opens its first connection when first asked.
         writePool.copyStateTo(readPool);
@@ -114,7 +116,6 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
                         writePool.getPassword()),
                 base.and("query_only", 1));
         // Errors of the read pool are translated as the write pool's are.
-        boolean translated = unwrap(inner, TranslatingDataSource.class) != null;
         readPool.setDataSource(translated ? new TranslatingDataSource(connections) : connections);
         readPool.setDataSourceClassName(null);
         return readPool;

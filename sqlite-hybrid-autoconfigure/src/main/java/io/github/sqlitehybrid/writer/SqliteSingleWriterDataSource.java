@@ -53,17 +53,22 @@ public final class SqliteSingleWriterDataSource extends DelegatingDataSource imp
      */
     public SqliteSingleWriterDataSource(
             DataSource writePool, DataSource readPool, WriteTurn turn, Duration acquireTimeout) {
-        this(writePool, readPool, turn, acquireTimeout, true);
+        this(writePool, readPool, turn, acquireTimeout, true, false);
     }
 
     SqliteSingleWriterDataSource(
-            DataSource writePool, DataSource readPool, WriteTurn turn, Duration acquireTimeout, boolean autoCommit) {
+            DataSource writePool,
+            DataSource readPool,
+            WriteTurn turn,
+            Duration acquireTimeout,
+            boolean autoCommit,
+            boolean translateErrors) {
         super(writePool);
         this.writePool = writePool;
         this.readPool = readPool;
         this.turn = turn;
         this.acquireTimeout = acquireTimeout;
-        this.writer = new SingleWriter(turn, writePool, acquireTimeout);
+        this.writer = new SingleWriter(turn, writePool, acquireTimeout, translateErrors);
         this.defaultAutoCommit = autoCommit;
     }
 
