@@ -1,6 +1,7 @@
 package io.github.sqlitehybrid.retry;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -16,7 +17,8 @@ import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Runs each call of a {@link DbRetry @DbRetry} method through the {@link DbRetryTemplate}, with the
- * settings the annotation gives over the defaults. Metrics name the method {@code SimpleClassName.method}.
+ * settings the annotation gives over the defaults. Metrics name the method {@code SimpleClassName.method}, or
+ * {@code InterfaceName.method} for a JDK proxy such as a Spring Data repository.
  */
 public final class DbRetryInterceptor implements MethodInterceptor {
 
@@ -62,7 +64,7 @@ public final class DbRetryInterceptor implements MethodInterceptor {
         if (annotation == null) {
             annotation = AnnotatedElementUtils.findMergedAnnotation(targetClass, DbRetry.class);
         }
-        String operation = targetClass.getSimpleName() + "." + method.getName();
+        String operation = operationName(method, targetClass);
         if (annotation == null) {
             return new Target(operation, this.template.get().getDefaults());
         }
@@ -73,6 +75,23 @@ public final class DbRetryInterceptor implements MethodInterceptor {
                     "Invalid @DbRetry on " + targetClass.getName() + "." + method.getName() + ": " + ex.getMessage(),
                     ex);
         }
+    }
+
+    /**
+     * {@code SimpleClassName.method}; for a JDK proxy (a Spring Data repository, whose class is {@code $Proxy164},
+     * a name that changes at every start) the application's interface that declares or inherits the method.
+     */
+    static String operationName(Method method, Class<?> targetClass) {
+        if (!Proxy.isProxyClass(targetClass)) {
+            return targetClass.getSimpleName() + "." + method.getName();
+        }
+        Class<?> declaring = method.getDeclaringClass();
+        for (Class<?> candidate : targetClass.getInterfaces()) {
+            if (declaring.isAssignableFrom(candidate) && !candidate.getName().startsWith("org.springframework.")) {
+                return candidate.getSimpleName() + "." + method.getName();
+            }
+        }
+        return declaring.getSimpleName() + "." + method.getName();
     }
 
     private record Target(String operation, DbRetrySettings settings) {}

@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -177,6 +178,25 @@ class DbRetryAutoConfigurationTests {
         });
     }
 
+    /** Spring Data repositories are JDK proxies: their class, {@code $Proxy164}, is renamed at every start. */
+    @Test
+    void aRepositoryInterfaceMethodOfAJdkProxyIsNamedByItsInterfaceAndKeepsItsAttributes() {
+        withDatabase().run((context) -> {
+            CounterRepository repository = context.getBean(CounterRepository.class);
+            assertThat(java.lang.reflect.Proxy.isProxyClass(repository.getClass()))
+                    .isTrue();
+            assertThat(repository.increment("visits")).isEqualTo(3);
+            catchThrowable(() -> repository.alwaysLocked("visits"));
+            Map<String, LockStatistics.Snapshot> operations =
+                    context.getBean(LockStatistics.class).operations();
+            assertThat(operations).containsKeys("CounterRepository.increment", "CounterRepository.alwaysLocked");
+            assertThat(operations.keySet()).noneMatch((name) -> name.startsWith("$Proxy"));
+            assertThat(operations.get("CounterRepository.increment").recoveries())
+                    .isEqualTo(1);
+            assertThat(context.getBean(Calls.class).repositoryCalls).hasValue(3 + 4);
+        });
+    }
+
     @Test
     void typeLevelAnnotationRetriesEveryPublicMethod() {
         withDatabase().run((context) -> {
@@ -288,6 +308,35 @@ class DbRetryAutoConfigurationTests {
         AnnotatedTypeService annotatedTypeService() {
             return new AnnotatedTypeService();
         }
+
+        /** A JDK proxy over an interface, as Spring Data makes a repository. */
+        @Bean
+        CounterRepository counterRepository(Calls calls) {
+            AtomicInteger increments = new AtomicInteger();
+            return (CounterRepository) java.lang.reflect.Proxy.newProxyInstance(
+                    CounterRepository.class.getClassLoader(),
+                    new Class<?>[] {CounterRepository.class},
+                    (proxy, method, args) -> {
+                        if (method.getDeclaringClass() == Object.class) {
+                            return method.getName().equals("toString") ? "repository" : method.invoke(this, args);
+                        }
+                        calls.repositoryCalls.incrementAndGet();
+                        if (method.getName().equals("alwaysLocked") || increments.incrementAndGet() < 3) {
+                            throw lockError(SQLiteErrorCode.SQLITE_BUSY);
+                        }
+                        return increments.get();
+                    });
+        }
+    }
+
+    /** A repository interface as a Spring Data user writes one. */
+    interface CounterRepository {
+
+        @DbRetry
+        int increment(String name);
+
+        @DbRetry(maxAttempts = 4)
+        int alwaysLocked(String name);
     }
 
     /** What the services saw; a bean of its own because proxies of the services do not share their fields. */
@@ -300,6 +349,8 @@ class DbRetryAutoConfigurationTests {
         final AtomicInteger alwaysLocked = new AtomicInteger();
 
         final AtomicInteger lockedWithSixAttempts = new AtomicInteger();
+
+        final AtomicInteger repositoryCalls = new AtomicInteger();
 
         final AtomicReference<RuntimeException> lastFailure = new AtomicReference<>();
 
