@@ -64,7 +64,10 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        if (!(bean instanceof HikariDataSource pool) || !isSqliteFile(pool.getJdbcUrl())) {
+        if (!(bean instanceof HikariDataSource pool)
+                || !isSqliteFile(pool.getJdbcUrl())
+                || this.readPools.containsValue(pool)) {
+            // A read pool made here is a bean too (SingleWriterAutoConfiguration): it must stay as it is.
             return bean;
         }
         WriterProperties settings = this.properties.obtain();
