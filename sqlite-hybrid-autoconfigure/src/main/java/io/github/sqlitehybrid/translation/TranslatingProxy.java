@@ -11,10 +11,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.DateTimeException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One JDBC object seen through {@link SqliteExceptionTranslation}: what it throws is translated, and the
+ * One JDBC object seen through {@link SqliteExceptionTranslation}: what it throws is translated (a date or time
+ * held as text the driver cannot parse is read by {@link TemporalText} instead), and the
  * statements, result sets and metadata it returns are wrapped the same way. {@code getConnection()} answers the
  * wrapped connection and a result set's {@code getStatement()} the wrapped statement, so a caller never reaches
  * an object that throws untranslated errors except through {@code unwrap}.
@@ -74,6 +76,13 @@ final class TranslatingProxy implements InvocationHandler {
             result = method.invoke(this.target, args);
         } catch (InvocationTargetException ex) {
             Throwable thrown = ex.getTargetException();
+            Object reread = (this.target instanceof ResultSet rs
+                            && (thrown instanceof SQLException || thrown instanceof DateTimeException))
+                    ? TemporalText.reread(rs, method, args)
+                    : null;
+            if (reread != null) {
+                return reread;
+            }
             throw (thrown instanceof SQLException sql) ? SqliteExceptionTranslation.translate(sql) : thrown;
         }
         return (result != null && !method.getName().equals("unwrap")) ? wrapResult(proxy, method, result) : result;
