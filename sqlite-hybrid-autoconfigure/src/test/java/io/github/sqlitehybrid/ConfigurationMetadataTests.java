@@ -40,7 +40,8 @@ class ConfigurationMetadataTests {
             "sqlite.hybrid.log-database.queue-capacity",
             "sqlite.hybrid.log-database.max-batch-size",
             "sqlite.hybrid.log-database.flush-interval",
-            "sqlite.hybrid.log-database.retention");
+            "sqlite.hybrid.log-database.retention",
+            "sqlite.hybrid.quartz.enabled");
 
     @Test
     void documentsEveryProperty() throws IOException {
