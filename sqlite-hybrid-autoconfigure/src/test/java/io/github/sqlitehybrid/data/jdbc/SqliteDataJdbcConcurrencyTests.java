@@ -30,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Sixteen threads saving and updating aggregates through one repository at once, each in its own transactions,
  * with Boot's and the starter's defaults: the single writer serializes the write transactions and leaves the
- * finders' read-only ones to the read pool, so none fails and every aggregate is there once, at its last version.
+ * finders to the read pool, so none fails and every aggregate is there once, at its last version.
  */
 class SqliteDataJdbcConcurrencyTests {
 
@@ -68,7 +68,7 @@ class SqliteDataJdbcConcurrencyTests {
                 pool.shutdownNow();
             }
             assertThat(expected).hasSize(THREADS * ORDERS_PER_THREAD);
-            // One turn per write transaction; the finders' read-only transactions take none.
+            // One turn per write transaction; the finders take none, in a read-only transaction or in none.
             long writeTransactions = 2L * THREADS * ORDERS_PER_THREAD;
             assertThat(turn.stats().acquisitions() - turnsBefore).isEqualTo(writeTransactions);
             List<Order> stored = orders.findAll();
