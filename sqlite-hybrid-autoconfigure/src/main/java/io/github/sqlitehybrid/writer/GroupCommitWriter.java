@@ -516,6 +516,11 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
 
         private final Duration turnTimeout;
 
+        /** Whether a group's transaction is under way, so that its units complete after the turn is given back. */
+        private boolean holdingTurn;
+
+        private final List<PendingUnit<?>> finished = new ArrayList<>();
+
         private final PreparedStatement begin;
 
         private final PreparedStatement commit;
@@ -680,12 +685,18 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
                         translate("Waiting for the write turn", "BEGIN IMMEDIATE", ex));
                 return size;
             }
+            this.holdingTurn = true;
             try {
                 return runUnits(group, next, succeeded, failed);
             } finally {
+                this.holdingTurn = false;
                 if (turnHeld != null) {
                     this.turn.release(turnHeld);
                 }
+                for (PendingUnit<?> pending : this.finished) {
+                    pending.complete();
+                }
+                this.finished.clear();
             }
         }
 
@@ -756,10 +767,10 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
             long commitTook = System.nanoTime() - commitStarted;
             recordCommit(succeeded.size(), failed.size(), commitTook);
             for (PendingUnit<?> pending : succeeded) {
-                pending.complete();
+                finish(pending);
             }
             for (PendingUnit<?> pending : failed) {
-                pending.complete();
+                finish(pending);
             }
             return size;
         }
@@ -783,10 +794,22 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
             for (PendingUnit<?> pending : succeeded) {
                 if (!pending.future.isDone()) {
                     pending.failure = failure;
-                    pending.complete();
+                    finish(pending);
                 }
             }
             for (PendingUnit<?> pending : failed) {
+                finish(pending);
+            }
+        }
+
+        /**
+         * Complete a unit's future, or, while the group holds the write turn, once it has given the turn back: a
+         * caller whose unit is done must find the turn free.
+         */
+        private void finish(PendingUnit<?> pending) {
+            if (this.holdingTurn) {
+                this.finished.add(pending);
+            } else {
                 pending.complete();
             }
         }
