@@ -31,6 +31,13 @@ final class RoutedTransaction {
     /** JDBC savepoints in force, oldest first. */
     private final List<String> savepoints = new ArrayList<>();
 
+    /**
+     * Whether SQLite's transaction has begun. A write transaction takes the write turn when it begins, but SQLite's
+     * lock only at its first statement ({@code BEGIN IMMEDIATE}), so that another process's lock meets a statement
+     * and is reported as a statement's lock error is. A read-only one begins at once.
+     */
+    private boolean begun;
+
     /** Paused for a nested write on the same thread; SQLite's data version when it was paused. */
     private boolean paused;
 
@@ -39,12 +46,27 @@ final class RoutedTransaction {
     /** Why the transaction can no longer be used (SQLite ended it, or another process wrote while it paused). */
     private @Nullable SQLException failure;
 
-    RoutedTransaction(Binding binding, boolean write, boolean bySql, @Nullable String openingSavepoint, String name) {
+    RoutedTransaction(
+            Binding binding,
+            boolean write,
+            boolean bySql,
+            @Nullable String openingSavepoint,
+            String name,
+            boolean begun) {
         this.binding = binding;
         this.write = write;
         this.bySql = bySql;
         this.openingSavepoint = openingSavepoint;
         this.name = name;
+        this.begun = begun;
+    }
+
+    boolean isBegun() {
+        return this.begun;
+    }
+
+    void begun() {
+        this.begun = true;
     }
 
     Binding binding() {
@@ -102,9 +124,11 @@ final class RoutedTransaction {
                 && !this.binding.hasOpenCursors();
     }
 
-    void paused(long dataVersion) {
+    /** Paused; {@code begun} tells whether its SQLite transaction was committed for it, to begin again later. */
+    void paused(long dataVersion, boolean begun) {
         this.paused = true;
         this.dataVersion = dataVersion;
+        this.begun = begun;
     }
 
     boolean isPaused() {

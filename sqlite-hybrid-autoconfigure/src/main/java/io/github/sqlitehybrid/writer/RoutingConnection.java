@@ -264,6 +264,7 @@ final class RoutingConnection implements InvocationHandler {
                 this.lease.rename(published);
             }
         }
+        beginSqliteTransaction(current);
         statement.attach(current.binding());
         Object result;
         try {
@@ -338,7 +339,7 @@ final class RoutingConnection implements InvocationHandler {
                     : statement.run(method, args);
             Matcher savepoint = (sql != null) ? SAVEPOINT.matcher(sql) : null;
             String opening = (savepoint != null && savepoint.matches()) ? savepoint.group(1) : null;
-            this.transaction = new RoutedTransaction(binding, true, true, opening, work);
+            this.transaction = new RoutedTransaction(binding, true, true, opening, work, true);
             return result;
         } catch (Throwable ex) {
             binding.detachAll();
@@ -408,19 +409,31 @@ final class RoutingConnection implements InvocationHandler {
                 throw ex;
             }
             return new RoutedTransaction(
-                    new Binding(physical, Purpose.READ_ONLY_TRANSACTION), false, false, null, name);
+                    new Binding(physical, Purpose.READ_ONLY_TRANSACTION), false, false, null, name, true);
         }
-        Binding binding = leaseBinding(name);
+        return new RoutedTransaction(leaseBinding(name), true, false, null, name, false);
+    }
+
+    /**
+     * {@code BEGIN IMMEDIATE} for a write transaction's first statement: the turn is the application's own lock,
+     * taken when the transaction began; SQLite's lock guards against other processes, and waiting for it, or
+     * failing to get it past {@code busy_timeout}, belongs to a statement, as on plain SQLite.
+     */
+    private void beginSqliteTransaction(RoutedTransaction current) throws SQLException {
+        if (current.isBegun()) {
+            return;
+        }
         try {
             timedBegin(() -> {
-                run(binding.physical(), "BEGIN IMMEDIATE");
+                run(current.binding().physical(), "BEGIN IMMEDIATE");
                 return null;
             });
+        } catch (SQLException | RuntimeException | Error ex) {
+            throw ex;
         } catch (Throwable ex) {
-            leaveLease();
-            throw (ex instanceof SQLException sql) ? sql : new SQLException(ex);
+            throw new SQLException(ex);
         }
-        return new RoutedTransaction(binding, true, false, null, name);
+        current.begun();
     }
 
     private void commit() throws SQLException {
@@ -433,6 +446,10 @@ final class RoutingConnection implements InvocationHandler {
         }
         current.checkUsable();
         current.binding().detachAll();
+        if (!current.isBegun()) {
+            endTransaction(current, false);
+            return;
+        }
         try {
             run(current.binding().physical(), "COMMIT");
         } catch (SQLException ex) {
@@ -460,7 +477,7 @@ final class RoutingConnection implements InvocationHandler {
     private void endTransaction(RoutedTransaction ended, boolean rollBack) {
         this.transaction = null;
         ended.binding().detachAll();
-        if (rollBack && !ended.isPaused()) {
+        if (rollBack && ended.isBegun() && !ended.isPaused()) {
             try {
                 run(ended.binding().physical(), "ROLLBACK");
             } catch (SQLException ex) {
@@ -476,6 +493,7 @@ final class RoutingConnection implements InvocationHandler {
 
     private Savepoint setSavepoint(@Nullable String name) throws SQLException {
         RoutedTransaction current = requireTransaction("setSavepoint");
+        beginSqliteTransaction(current);
         String id = "sqlite_hybrid_sp_" + (++this.savepointCounter);
         run(current.binding().physical(), "SAVEPOINT " + id);
         current.savepoints().add(id);
@@ -544,11 +562,16 @@ final class RoutingConnection implements InvocationHandler {
         if (current == null || this.openWrite != null || !current.canPause()) {
             return false;
         }
+        if (!current.isBegun()) {
+            // Nothing ran yet, so nothing was read: nothing to commit now, nothing to check later.
+            current.paused(0, false);
+            return true;
+        }
         Connection physical = current.binding().physical();
         try {
             long version = dataVersion(physical);
             run(physical, "COMMIT");
-            current.paused(version);
+            current.paused(version, true);
             return true;
         } catch (SQLException ex) {
             return false;
@@ -566,6 +589,9 @@ final class RoutingConnection implements InvocationHandler {
             return;
         }
         current.resumed();
+        if (!current.isBegun()) {
+            return;
+        }
         Connection physical = current.binding().physical();
         try {
             timedBegin(() -> {

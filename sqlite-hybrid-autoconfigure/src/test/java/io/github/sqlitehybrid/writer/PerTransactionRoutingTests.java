@@ -261,6 +261,9 @@ class PerTransactionRoutingTests {
             jdbc.execute("CREATE TABLE t (x INTEGER)");
             try (Connection outer = context.getBean(DataSource.class).getConnection()) {
                 outer.setAutoCommit(false);
+                try (Statement read = outer.createStatement()) {
+                    read.executeQuery("SELECT count(*) FROM t").close();
+                }
                 RoutingConnection routing = (RoutingConnection) Proxy.getInvocationHandler(outer);
                 assertThat(routing.pauseForNestedWrite()).isTrue();
                 // What another process can do in the moment between a nested write's COMMIT and the outer
