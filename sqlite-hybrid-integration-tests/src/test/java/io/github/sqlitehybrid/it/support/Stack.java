@@ -21,6 +21,7 @@ public enum Stack {
     BATCH(
             "org.springframework.boot.batch.autoconfigure.BatchAutoConfiguration",
             "org.springframework.boot.batch.autoconfigure.BatchJobLauncherAutoConfiguration",
+            "org.springframework.boot.batch.autoconfigure.observation.BatchObservationAutoConfiguration",
             "org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcAutoConfiguration"),
 
     /** Quartz. */
