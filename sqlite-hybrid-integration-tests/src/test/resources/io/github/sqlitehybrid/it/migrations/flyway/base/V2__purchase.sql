@@ -1,0 +1,5 @@
+CREATE TABLE purchase (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    customer_id INTEGER NOT NULL REFERENCES customer (id),
+    amount INTEGER NOT NULL
+);
