@@ -14,8 +14,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** A user's {@code @DataJdbcTest} on a SQLite file: the starter's dialect and single writer are in the slice. */
+// Flyway and Liquibase are on this module's classpath for their own scenarios; the slice would run them.
 @DataJdbcTest(
-        properties = {"spring.sql.init.mode=always", "spring.sql.init.schema-locations=classpath:datajdbc/schema.sql"})
+        properties = {
+            "spring.sql.init.mode=always",
+            "spring.sql.init.schema-locations=classpath:datajdbc/schema.sql",
+            "spring.flyway.enabled=false",
+            "spring.liquibase.enabled=false"
+        })
 class ShopRepositoriesSliceTests {
 
     @TempDir

@@ -24,7 +24,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * repositories under test see the PRAGMAs, the single writer and {@code @DbRetry} the application has. The test's
  * own transaction is a write transaction: it holds the write turn, and is rolled back at the end.
  */
-@DataJpaTest(properties = "spring.jpa.hibernate.ddl-auto=create-drop")
+// Flyway and Liquibase are on this module's classpath for their own scenarios; the slice would run them.
+@DataJpaTest(
+        properties = {
+            "spring.jpa.hibernate.ddl-auto=create-drop",
+            "spring.flyway.enabled=false",
+            "spring.liquibase.enabled=false"
+        })
 class ClinicRepositoriesSliceTests {
 
     @TempDir
