@@ -3,6 +3,7 @@ package io.github.sqlitehybrid.it.batch;
 import java.util.List;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -47,6 +48,23 @@ class ItemTables {
                         + " (SELECT COUNT(*) FROM item_in WHERE id NOT IN (SELECT item_id FROM item_out))"
                         + " FROM item_out",
                 (rs, row) -> new Output(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+    }
+
+    /**
+     * The output once nothing writes any more. On plain Boot a failed job can leave step threads writing, and with
+     * its rollback journal a reader then meets SQLITE_BUSY: ask again for a while before giving up.
+     */
+    Output outputWhenQuiet() throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return output();
+            } catch (DataAccessException ex) {
+                if (attempt == 40) {
+                    throw ex;
+                }
+                Thread.sleep(250);
+            }
+        }
     }
 
     /**

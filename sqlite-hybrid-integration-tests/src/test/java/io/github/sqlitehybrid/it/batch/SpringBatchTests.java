@@ -146,7 +146,13 @@ class SpringBatchTests {
                 }
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                 long timeouts = (turn != null) ? turn.stats().timeouts() - timeoutsBefore : 0;
-                done.add(new Run(status, tables.output(), writeCount, millis, timeouts, failure));
+                done.add(new Run(
+                        status,
+                        withStarter ? tables.output() : tables.outputWhenQuiet(),
+                        writeCount,
+                        millis,
+                        timeouts,
+                        failure));
             }
             return done;
         }
