@@ -31,6 +31,8 @@ class ConfigurationMetadataTests {
             "sqlite.hybrid.retry.multiplier",
             "sqlite.hybrid.retry.jitter",
             "sqlite.hybrid.retry.order",
+            "sqlite.hybrid.translation.enabled",
+            "sqlite.hybrid.translation.date-format",
             "sqlite.hybrid.writer.enabled",
             "sqlite.hybrid.writer.acquire-timeout",
             "sqlite.hybrid.writer.long-transaction-threshold",

@@ -25,27 +25,36 @@ final class TranslatingProxy implements InvocationHandler {
 
     private final Object target;
 
+    private final TemporalText temporal;
+
     /** The wrapped connection everything here came from; {@code null} for the connection itself. */
     private final @Nullable Object connection;
 
     /** The wrapped statement of a result set; {@code null} otherwise. */
     private final @Nullable Object statement;
 
-    private TranslatingProxy(Object target, @Nullable Object connection, @Nullable Object statement) {
+    private TranslatingProxy(
+            Object target, TemporalText temporal, @Nullable Object connection, @Nullable Object statement) {
         this.target = target;
+        this.temporal = temporal;
         this.connection = connection;
         this.statement = statement;
     }
 
-    static Connection connection(Connection target) {
-        return (Connection) wrap(target, Connection.class, null, null);
+    static Connection connection(Connection target, TemporalText temporal) {
+        return (Connection) wrap(target, Connection.class, temporal, null, null);
     }
 
-    private static Object wrap(Object target, Class<?> type, @Nullable Object connection, @Nullable Object statement) {
+    private static Object wrap(
+            Object target,
+            Class<?> type,
+            TemporalText temporal,
+            @Nullable Object connection,
+            @Nullable Object statement) {
         return Proxy.newProxyInstance(
                 TranslatingProxy.class.getClassLoader(),
                 new Class<?>[] {type},
-                new TranslatingProxy(target, connection, statement));
+                new TranslatingProxy(target, temporal, connection, statement));
     }
 
     @Override
@@ -73,12 +82,18 @@ final class TranslatingProxy implements InvocationHandler {
         }
         Object result;
         try {
+            Object temporal = temporal(method, args);
+            if (temporal != TemporalText.UNHANDLED) {
+                return temporal;
+            }
             result = method.invoke(this.target, args);
+        } catch (SQLException ex) {
+            throw SqliteExceptionTranslation.translate(ex);
         } catch (InvocationTargetException ex) {
             Throwable thrown = ex.getTargetException();
             Object reread = (this.target instanceof ResultSet rs
                             && (thrown instanceof SQLException || thrown instanceof DateTimeException))
-                    ? TemporalText.reread(rs, method, args)
+                    ? this.temporal.reread(rs, method, args)
                     : null;
             if (reread != null) {
                 return reread;
@@ -88,17 +103,31 @@ final class TranslatingProxy implements InvocationHandler {
         return (result != null && !method.getName().equals("unwrap")) ? wrapResult(proxy, method, result) : result;
     }
 
+    /** A temporal value bound or read in the DataSource's date format, or {@link TemporalText#UNHANDLED}. */
+    private @Nullable Object temporal(Method method, @Nullable Object[] args) throws SQLException {
+        if (this.target instanceof PreparedStatement statement) {
+            String text = this.temporal.bound(method, args);
+            if (text != null) {
+                statement.setString((Integer) args[0], text);
+                return null;
+            }
+        } else if (this.target instanceof ResultSet rs) {
+            return this.temporal.read(rs, method, args);
+        }
+        return TemporalText.UNHANDLED;
+    }
+
     private Object wrapResult(Object proxy, Method method, Object result) {
         Class<?> type = method.getReturnType();
         Object owner = (this.connection != null) ? this.connection : proxy;
         if (type == Statement.class || type == PreparedStatement.class || type == CallableStatement.class) {
-            return wrap(result, type, owner, null);
+            return wrap(result, type, this.temporal, owner, null);
         }
         if (type == ResultSet.class) {
-            return wrap(result, ResultSet.class, owner, (proxy instanceof Statement) ? proxy : null);
+            return wrap(result, ResultSet.class, this.temporal, owner, (proxy instanceof Statement) ? proxy : null);
         }
         if (type == DatabaseMetaData.class) {
-            return wrap(result, DatabaseMetaData.class, owner, null);
+            return wrap(result, DatabaseMetaData.class, this.temporal, owner, null);
         }
         return result;
     }

@@ -78,11 +78,11 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
         // driver's auto-commit mode, and the logical connections start in the mode the pool was configured with.
         boolean autoCommit = pool.isAutoCommit();
         pool.setAutoCommit(true);
-        boolean translated = unwrap(pool.getDataSource(), TranslatingDataSource.class) != null;
+        TranslatingDataSource translated = unwrap(pool.getDataSource(), TranslatingDataSource.class);
         HikariDataSource readPool = readPool(pool, beanName, translated);
         this.readPools.put(pool, readPool);
         return new SqliteSingleWriterDataSource(
-                pool, readPool, turn, settings.getAcquireTimeout(), autoCommit, translated);
+                pool, readPool, turn, settings.getAcquireTimeout(), autoCommit, translated != null);
     }
 
     @Override
@@ -98,7 +98,8 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
         }
     }
 
-    private HikariDataSource readPool(HikariDataSource writePool, String beanName, boolean translated) {
+    private HikariDataSource readPool(
+            HikariDataSource writePool, String beanName, @Nullable TranslatingDataSource translated) {
         HikariDataSource readPool = new HikariDataSource();
         // Not started here: like Boot's own pool, it opens its first connection when first asked.
         writePool.copyStateTo(readPool);
@@ -119,7 +120,10 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
                         writePool.getPassword()),
                 base.and("query_only", 1));
         // Errors of the read pool are translated as the write pool's are.
-        readPool.setDataSource(translated ? new TranslatingDataSource(connections) : connections);
+        readPool.setDataSource(
+                (translated != null)
+                        ? new TranslatingDataSource(connections, translated.getDateFormat())
+                        : connections);
         readPool.setDataSourceClassName(null);
         return readPool;
     }

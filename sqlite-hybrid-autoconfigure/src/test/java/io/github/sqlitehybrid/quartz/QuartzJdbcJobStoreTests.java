@@ -9,7 +9,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
-import io.github.sqlitehybrid.translation.SqliteExceptionTranslationAutoConfiguration;
+import io.github.sqlitehybrid.translation.SqliteTranslationAutoConfiguration;
 import io.github.sqlitehybrid.writer.GroupCommitAutoConfiguration;
 import io.github.sqlitehybrid.writer.SingleWriterAutoConfiguration;
 import io.github.sqlitehybrid.writer.SqliteSingleWriterDataSource;
@@ -88,7 +88,7 @@ class QuartzJdbcJobStoreTests {
                         DataSourceInitializationAutoConfiguration.class,
                         QuartzAutoConfiguration.class,
                         SqlitePragmaAutoConfiguration.class,
-                        SqliteExceptionTranslationAutoConfiguration.class,
+                        SqliteTranslationAutoConfiguration.class,
                         DbRetryAutoConfiguration.class,
                         SingleWriterAutoConfiguration.class,
                         GroupCommitAutoConfiguration.class,

@@ -49,7 +49,7 @@ class SqliteExceptionTranslationTests {
                     DataSourceTransactionManagerAutoConfiguration.class,
                     TransactionAutoConfiguration.class,
                     SqlitePragmaAutoConfiguration.class,
-                    SqliteExceptionTranslationAutoConfiguration.class,
+                    SqliteTranslationAutoConfiguration.class,
                     DbRetryAutoConfiguration.class,
                     SingleWriterAutoConfiguration.class))
             .withPropertyValues("sqlite.hybrid.pragmas.busy-timeout=0");
@@ -159,8 +159,8 @@ class SqliteExceptionTranslationTests {
 
     @Test
     void leavesErrorsUncategorizedWhenDisabled() {
-        withDatabase("sqlite.hybrid.exception-translation.enabled=false").run((context) -> {
-            assertThat(context).doesNotHaveBean(SqliteExceptionTranslationPostProcessor.class);
+        withDatabase("sqlite.hybrid.translation.enabled=false").run((context) -> {
+            assertThat(context).doesNotHaveBean(TranslatingDataSourcePostProcessor.class);
             JdbcTemplate jdbc = libraryTemplate(context);
             jdbc.execute("CREATE TABLE t (x INTEGER PRIMARY KEY)");
             jdbc.update("INSERT INTO t VALUES (1)");

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
 import io.github.sqlitehybrid.retry.SqliteLockErrorClassifier;
-import io.github.sqlitehybrid.translation.SqliteExceptionTranslationAutoConfiguration;
+import io.github.sqlitehybrid.translation.SqliteTranslationAutoConfiguration;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -62,7 +62,7 @@ class PerTransactionRoutingTests {
                     TransactionManagerCustomizationAutoConfiguration.class,
                     JdbcTemplateAutoConfiguration.class,
                     SqlitePragmaAutoConfiguration.class,
-                    SqliteExceptionTranslationAutoConfiguration.class,
+                    SqliteTranslationAutoConfiguration.class,
                     DbRetryAutoConfiguration.class,
                     SingleWriterAutoConfiguration.class));
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
-import io.github.sqlitehybrid.translation.SqliteExceptionTranslationAutoConfiguration;
+import io.github.sqlitehybrid.translation.SqliteTranslationAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import javax.sql.DataSource;
@@ -42,7 +42,7 @@ class ReadPoolBeanTests {
                     TransactionAutoConfiguration.class,
                     JdbcTemplateAutoConfiguration.class,
                     SqlitePragmaAutoConfiguration.class,
-                    SqliteExceptionTranslationAutoConfiguration.class,
+                    SqliteTranslationAutoConfiguration.class,
                     SingleWriterAutoConfiguration.class,
                     MetricsAutoConfiguration.class,
                     CompositeMeterRegistryAutoConfiguration.class,

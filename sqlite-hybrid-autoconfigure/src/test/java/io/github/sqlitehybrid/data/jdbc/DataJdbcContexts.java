@@ -3,7 +3,7 @@ package io.github.sqlitehybrid.data.jdbc;
 import io.github.sqlitehybrid.data.jdbc.shop.ShopConfiguration;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
-import io.github.sqlitehybrid.translation.SqliteExceptionTranslationAutoConfiguration;
+import io.github.sqlitehybrid.translation.SqliteTranslationAutoConfiguration;
 import io.github.sqlitehybrid.writer.SingleWriterAutoConfiguration;
 import java.nio.file.Path;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -31,7 +31,7 @@ final class DataJdbcContexts {
                         JdbcTemplateAutoConfiguration.class,
                         DataJdbcRepositoriesAutoConfiguration.class,
                         SqlitePragmaAutoConfiguration.class,
-                        SqliteExceptionTranslationAutoConfiguration.class,
+                        SqliteTranslationAutoConfiguration.class,
                         DbRetryAutoConfiguration.class,
                         SingleWriterAutoConfiguration.class))
                 .withUserConfiguration(ShopConfiguration.class)

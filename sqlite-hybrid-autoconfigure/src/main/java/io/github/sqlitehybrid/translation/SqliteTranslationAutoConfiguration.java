@@ -11,27 +11,28 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 import org.springframework.orm.jpa.vendor.HibernateJpaVendorAdapter;
 import org.sqlite.SQLiteException;
 
 /**
- * Auto-configuration of exception translation for SQLite: the application's SQLite DataSource hands out
- * connections whose errors carry JDBC 4 types and SQLStates ({@link TranslatingDataSource}), and Hibernate's JPA
- * dialect translates them as {@code JdbcTemplate} does ({@link SqliteExceptionTranslator}). On by default;
- * {@code sqlite.hybrid.exception-translation.enabled=false} turns it off.
+ * Auto-configuration of translation for SQLite: the application's SQLite DataSource hands out connections whose
+ * errors carry JDBC 4 types and SQLStates and whose dates are stored and read in one format
+ * ({@link TranslatingDataSource}), and Hibernate's JPA dialect translates errors as {@code JdbcTemplate} does
+ * ({@link SqliteExceptionTranslator}). On by default; {@code sqlite.hybrid.translation.enabled=false} turns it off.
  */
 @AutoConfiguration(after = {DataSourceAutoConfiguration.class, SqlitePragmaAutoConfiguration.class})
 @ConditionalOnClass({SQLiteException.class, DataSource.class, SQLExceptionTranslator.class})
 @ConditionalOnSqliteHybridEnabled
-@ConditionalOnBooleanProperty(name = "sqlite.hybrid.exception-translation.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(ExceptionTranslationProperties.class)
-public final class SqliteExceptionTranslationAutoConfiguration {
+@ConditionalOnBooleanProperty(name = "sqlite.hybrid.translation.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TranslationProperties.class)
+public final class SqliteTranslationAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    static SqliteExceptionTranslationPostProcessor sqliteExceptionTranslationPostProcessor() {
-        return new SqliteExceptionTranslationPostProcessor();
+    static TranslatingDataSourcePostProcessor translatingDataSourcePostProcessor(Environment environment) {
+        return new TranslatingDataSourcePostProcessor(environment);
     }
 
     @Configuration(proxyBeanMethods = false)

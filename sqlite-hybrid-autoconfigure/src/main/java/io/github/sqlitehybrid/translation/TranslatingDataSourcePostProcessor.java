@@ -8,8 +8,11 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.function.SingletonSupplier;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -20,13 +23,27 @@ import org.sqlite.SQLiteDataSource;
  * <p>Runs after the PRAGMA post-processor, which gives a pool of a {@code jdbc:sqlite:} URL its
  * {@link PragmaApplyingDataSource}, and before the single writer's, which wraps the pool.
  */
-public final class SqliteExceptionTranslationPostProcessor implements BeanPostProcessor, Ordered {
+public final class TranslatingDataSourcePostProcessor implements BeanPostProcessor, Ordered {
 
     /** After the PRAGMA post-processor, before the single writer's. */
     public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 50;
 
     private static final boolean HIKARI_PRESENT = ClassUtils.isPresent(
-            "com.zaxxer.hikari.HikariDataSource", SqliteExceptionTranslationPostProcessor.class.getClassLoader());
+            "com.zaxxer.hikari.HikariDataSource", TranslatingDataSourcePostProcessor.class.getClassLoader());
+
+    private final SingletonSupplier<DateFormat> dateFormat;
+
+    /**
+     * Create a post-processor.
+     * @param environment where {@code sqlite.hybrid.translation.date-format} is read from, when the first SQLite
+     *     DataSource appears
+     */
+    public TranslatingDataSourcePostProcessor(Environment environment) {
+        // Post-processors are created before configuration properties beans can be: bind on first use.
+        this.dateFormat = SingletonSupplier.of(() -> Binder.get(environment)
+                .bind("sqlite.hybrid.translation.date-format", DateFormat.class)
+                .orElse(DateFormat.DRIVER));
+    }
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
@@ -34,9 +51,9 @@ public final class SqliteExceptionTranslationPostProcessor implements BeanPostPr
             return bean;
         }
         if (HIKARI_PRESENT && HikariPools.isPool(dataSource)) {
-            return HikariPools.translate(dataSource);
+            return HikariPools.translate(dataSource, this.dateFormat.obtain());
         }
-        return isSqlite(dataSource) ? new TranslatingDataSource(dataSource) : bean;
+        return isSqlite(dataSource) ? new TranslatingDataSource(dataSource, this.dateFormat.obtain()) : bean;
     }
 
     @Override
@@ -68,7 +85,7 @@ public final class SqliteExceptionTranslationPostProcessor implements BeanPostPr
             return dataSource instanceof HikariDataSource;
         }
 
-        static DataSource translate(DataSource dataSource) {
+        static DataSource translate(DataSource dataSource, DateFormat dateFormat) {
             HikariDataSource pool = (HikariDataSource) dataSource;
             DataSource inner = pool.getDataSource();
             boolean sqlite = isSqliteUrl(pool.getJdbcUrl()) || (inner != null && isSqlite(inner));
@@ -77,7 +94,7 @@ public final class SqliteExceptionTranslationPostProcessor implements BeanPostPr
             }
             if (pool.isRunning()) {
                 // Started by its creator: its connections can now only be reached from outside the pool.
-                return new TranslatingDataSource(pool);
+                return new TranslatingDataSource(pool, dateFormat);
             }
             DataSource target = (inner != null)
                     ? inner
@@ -87,7 +104,7 @@ public final class SqliteExceptionTranslationPostProcessor implements BeanPostPr
                             pool.getDataSourceProperties(),
                             pool.getUsername(),
                             pool.getPassword());
-            pool.setDataSource(new TranslatingDataSource(target));
+            pool.setDataSource(new TranslatingDataSource(target, dateFormat));
             return pool;
         }
 
