@@ -188,10 +188,12 @@ class SpringBatchTests {
 
         @Override
         public String toString() {
-            return ((this.status != null) ? this.status : "NOT STARTED") + ", " + this.output.rows() + " rows ("
-                    + this.output.distinctIds() + " items, " + this.output.missing() + " missing), write count "
-                    + this.writeCount + ", " + this.output.threads()
-                    + ((this.output.threads() == 1) ? " thread, " : " threads, ") + this.millis + " ms"
+            String rows = (this.output != null)
+                    ? this.output.rows() + " rows (" + this.output.distinctIds() + " items, " + this.output.missing()
+                            + " missing), write count " + this.writeCount + ", " + this.output.threads()
+                            + ((this.output.threads() == 1) ? " thread" : " threads")
+                    : "output unreadable for 10 s (SQLITE_BUSY: a connection of the failed run kept its lock)";
+            return ((this.status != null) ? this.status : "NOT STARTED") + ", " + rows + ", " + this.millis + " ms"
                     + ((this.turnTimeouts > 0) ? ", " + this.turnTimeouts + " turn timeouts" : "")
                     + ((this.failure != null) ? ", " + this.failure : "");
         }
