@@ -1,21 +1,13 @@
 package io.github.sqlitehybrid.writer;
 
-import io.github.sqlitehybrid.writer.Binding.Purpose;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Savepoint;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,8 +15,6 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.TransactionExecution;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * The connection the single writer hands out: a logical connection that holds no physical connection of its own
@@ -47,11 +37,11 @@ import org.sqlite.SQLiteException;
  * stay in the driver's auto-commit mode; their transactions are begun and ended by statements, so that a failed
  * {@code COMMIT} is never followed by a {@code BEGIN} that could fail in its place.
  *
- * <p>Like most JDBC connections it is meant for one thread at a time.
+ * <p>This class is the connection's face and its routing; {@link TransactionControl} runs its transactions,
+ * {@link HeldConnections} keeps the physical connections it holds, {@link ConnectionDefaults} answers for the
+ * settings SQLite does not have. Like most JDBC connections it is meant for one thread at a time.
  */
 final class RoutingConnection implements InvocationHandler {
-
-    private static final int SQL_SHOWN = 80;
 
     private static final Pattern LOCKING_BEGIN = Pattern.compile("(?is)\\s*BEGIN\\s+(IMMEDIATE|EXCLUSIVE)\\b.*");
 
@@ -61,7 +51,11 @@ final class RoutingConnection implements InvocationHandler {
 
     private final SingleWriter writer;
 
-    private final DataSource readPool;
+    private final HeldConnections held;
+
+    private final TransactionControl transactions;
+
+    private final ConnectionDefaults defaults = new ConnectionDefaults();
 
     private final Connection proxy;
 
@@ -73,29 +67,12 @@ final class RoutingConnection implements InvocationHandler {
 
     private int isolation = Connection.TRANSACTION_SERIALIZABLE;
 
-    private Map<String, Class<?>> typeMap = new HashMap<>();
-
     private boolean closed;
-
-    private int savepointCounter;
-
-    private @Nullable RoutedTransaction transaction;
-
-    /** An auto-commit write whose result set is still open: it keeps the write lease until that closes. */
-    private @Nullable Binding openWrite;
-
-    /** The read pool's connection for reads outside transactions, while statements or result sets are on it. */
-    private @Nullable Binding reads;
-
-    /** Metadata or unwrap were asked for outside a transaction: the reads connection stays until close. */
-    private boolean readsPinned;
-
-    /** The lease this connection owns, for its transaction or its open auto-commit write. */
-    private @Nullable WriteLease lease;
 
     RoutingConnection(SingleWriter writer, DataSource readPool, boolean autoCommit) {
         this.writer = writer;
-        this.readPool = readPool;
+        this.held = new HeldConnections(writer, readPool, this);
+        this.transactions = new TransactionControl(writer, this.held);
         this.autoCommit = autoCommit;
         this.proxy = (Connection) Proxy.newProxyInstance(
                 RoutingConnection.class.getClassLoader(), new Class<?>[] {Connection.class}, this);
@@ -115,8 +92,7 @@ final class RoutingConnection implements InvocationHandler {
     }
 
     private @Nullable Object dispatch(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
-        String name = method.getName();
-        switch (name) {
+        switch (method.getName()) {
             case "equals":
                 return proxy == args[0];
             case "hashCode":
@@ -132,10 +108,13 @@ final class RoutingConnection implements InvocationHandler {
             case "isValid":
                 return isValid();
             default:
-                break;
+                checkOpen();
+                return dispatchOpen(proxy, method, args);
         }
-        checkOpen();
-        switch (name) {
+    }
+
+    private @Nullable Object dispatchOpen(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
+        switch (method.getName()) {
             case "createStatement":
             case "prepareStatement":
             case "prepareCall":
@@ -148,20 +127,25 @@ final class RoutingConnection implements InvocationHandler {
                 setAutoCommit((Boolean) args[0]);
                 return null;
             case "commit":
-                commit();
+                requireManualCommit();
+                this.transactions.commit();
                 return null;
             case "rollback":
-                if (args == null || args.length == 0) {
-                    rollback();
-                } else {
-                    rollbackTo((Savepoint) args[0]);
-                }
+                rollback((args == null || args.length == 0) ? null : (Savepoint) args[0]);
                 return null;
             case "setSavepoint":
-                return setSavepoint((args != null && args.length == 1) ? (String) args[0] : null);
+                String name = (args != null && args.length == 1) ? (String) args[0] : null;
+                return this.transactions.setSavepoint(requireTransaction("setSavepoint"), name);
             case "releaseSavepoint":
-                releaseSavepoint((Savepoint) args[0]);
+                this.transactions.releaseSavepoint(requireTransaction("releaseSavepoint"), (Savepoint) args[0]);
                 return null;
+            default:
+                return dispatchSetting(proxy, method, args);
+        }
+    }
+
+    private @Nullable Object dispatchSetting(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
+        switch (method.getName()) {
             case "isReadOnly":
                 return this.readOnly;
             case "setReadOnly":
@@ -184,47 +168,7 @@ final class RoutingConnection implements InvocationHandler {
                 Class<?> wrapped = (Class<?>) args[0];
                 return wrapped.isInstance(proxy) || currentBinding().physical().isWrapperFor(wrapped);
             default:
-                return driverLikeDefault(proxy, method, args);
-        }
-    }
-
-    /** What sqlite-jdbc answers for the settings a SQLite connection does not really have. */
-    private @Nullable Object driverLikeDefault(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
-        switch (method.getName()) {
-            case "nativeSQL":
-                return args[0];
-            case "getHoldability":
-                return ResultSet.CLOSE_CURSORS_AT_COMMIT;
-            case "setHoldability":
-                if ((Integer) args[0] != ResultSet.CLOSE_CURSORS_AT_COMMIT) {
-                    throw new SQLException("SQLite only supports CLOSE_CURSORS_AT_COMMIT");
-                }
-                return null;
-            case "getTypeMap":
-                return this.typeMap;
-            case "setTypeMap":
-                @SuppressWarnings("unchecked")
-                Map<String, Class<?>> map = (Map<String, Class<?>>) args[0];
-                this.typeMap = map;
-                return null;
-            case "getClientInfo":
-                return (args == null || args.length == 0) ? new Properties() : null;
-            case "getNetworkTimeout":
-                return 0;
-            case "getWarnings":
-            case "getCatalog":
-            case "getSchema":
-            case "clearWarnings":
-            case "setCatalog":
-            case "setSchema":
-            case "setClientInfo":
-            case "setNetworkTimeout":
-                return null;
-            default:
-                if (method.isDefault()) {
-                    return InvocationHandler.invokeDefault(proxy, method, args);
-                }
-                throw new SQLFeatureNotSupportedException(method.getName() + " is not supported by SQLite");
+                return this.defaults.answer(proxy, method, args);
         }
     }
 
@@ -235,11 +179,11 @@ final class RoutingConnection implements InvocationHandler {
     Object execute(RoutedStatement statement, Method method, @Nullable Object[] args) throws Throwable {
         checkOpen();
         SqlStatementKind kind = statement.kindOf(method, args);
-        if (this.transaction == null && !this.autoCommit) {
+        RoutedTransaction current = this.transactions.current();
+        if (current == null && !this.autoCommit) {
             // The next transaction after a commit begins with its first statement.
-            this.transaction = begin(TransactionNames.current("a transaction"));
+            current = beginTransaction();
         }
-        RoutedTransaction current = this.transaction;
         if (current != null) {
             return inTransaction(current, statement, method, args, kind);
         }
@@ -258,31 +202,24 @@ final class RoutingConnection implements InvocationHandler {
             SqlStatementKind kind)
             throws Throwable {
         current.checkUsable();
-        if (current.isWrite() && this.lease != null) {
+        if (current.isWrite()) {
             String published = current.nameOnce(TransactionSynchronizationManager.getCurrentTransactionName());
             if (published != null) {
-                this.lease.rename(published);
+                this.held.renameLease(published);
             }
         }
-        beginSqliteTransaction(current);
+        this.transactions.beginSqlite(current);
         statement.attach(current.binding());
         Object result;
         try {
             result = statement.run(method, args);
         } catch (SQLException ex) {
-            if (current.isWrite() && !sqliteInTransaction(current.binding())) {
-                // SQLite ended the transaction itself (a full disk, an I/O error, ON CONFLICT ROLLBACK, ...):
-                // nothing more may run in it, or it would run outside any transaction.
-                current.failed(ex);
-                if (current.isBySql()) {
-                    endTransaction(current, false);
-                }
-            }
+            this.transactions.statementFailed(current, ex);
             throw ex;
         }
         current.ran(kind);
         if (endsTransaction(current, statement.sqlOf(args), kind)) {
-            endTransaction(current, false);
+            this.transactions.end(current, false);
         }
         return result;
     }
@@ -301,17 +238,13 @@ final class RoutingConnection implements InvocationHandler {
 
     private @Nullable Object onReads(RoutedStatement statement, Method method, @Nullable Object[] args)
             throws Throwable {
-        statement.attach(reads());
+        statement.attach(this.held.reads());
         return statement.run(method, args);
     }
 
     private @Nullable Object autoCommitWrite(RoutedStatement statement, Method method, @Nullable Object[] args)
             throws Throwable {
-        Binding binding = this.openWrite;
-        if (binding == null) {
-            binding = leaseBinding(describe(statement.sqlOf(args)));
-            this.openWrite = binding;
-        }
+        Binding binding = this.held.openWrite(PhysicalSql.describe(statement.sqlOf(args)));
         try {
             statement.attach(binding);
             Object result = statement.run(method, args);
@@ -321,7 +254,7 @@ final class RoutingConnection implements InvocationHandler {
             return result;
         } finally {
             if (!binding.hasOpenCursors()) {
-                closeOpenWrite();
+                this.held.closeOpenWrite();
             }
         }
     }
@@ -329,44 +262,46 @@ final class RoutingConnection implements InvocationHandler {
     private @Nullable Object beginBySql(RoutedStatement statement, Method method, @Nullable Object[] args)
             throws Throwable {
         String sql = statement.sqlOf(args);
-        String work = describe(sql);
-        closeOpenWrite();
-        Binding binding = leaseBinding(work);
+        String work = PhysicalSql.describe(sql);
+        this.held.closeOpenWrite();
+        Binding binding = this.held.lease(work);
         try {
             statement.attach(binding);
             Object result = (sql != null && LOCKING_BEGIN.matcher(sql).matches())
-                    ? timedBegin(() -> statement.run(method, args))
+                    ? this.writer.lockingBegin(() -> statement.run(method, args))
                     : statement.run(method, args);
             Matcher savepoint = (sql != null) ? SAVEPOINT.matcher(sql) : null;
             String opening = (savepoint != null && savepoint.matches()) ? savepoint.group(1) : null;
-            this.transaction = new RoutedTransaction(binding, true, true, opening, work, true);
+            this.transactions.begunBySql(binding, opening, work);
             return result;
         } catch (Throwable ex) {
             binding.detachAll();
-            leaveLease();
+            this.held.leaveLease();
             throw ex;
         }
     }
 
     /** Give a statement a physical statement to describe itself (parameter or result metadata) before it runs. */
     void attachForDescription(RoutedStatement statement) throws SQLException {
-        RoutedTransaction current = this.transaction;
-        statement.attach((current != null && !current.isPaused()) ? current.binding() : reads());
+        RoutedTransaction current = this.transactions.current();
+        statement.attach((current != null && !current.isPaused()) ? current.binding() : this.held.reads());
     }
 
     /** A result set closed: an auto-commit write or the reads connection may have nothing left open. */
     void cursorClosed(Binding binding) {
-        if (binding == this.openWrite && !binding.hasOpenCursors()) {
-            closeOpenWrite();
-        } else if (binding == this.reads) {
-            releaseReadsIfIdle();
-        }
+        this.held.cursorClosed(binding);
     }
 
     /** A statement was closed. */
     void forget(RoutedStatement statement) {
         this.statements.remove(statement);
-        releaseReadsIfIdle();
+        this.held.releaseReadsIfIdle();
+    }
+
+    /** The binding metadata and unwrap reach: the transaction's, else the reads connection, kept until close. */
+    Binding currentBinding() throws SQLException {
+        RoutedTransaction current = this.transactions.current();
+        return (current != null && !current.isPaused()) ? current.binding() : this.held.pinnedReads();
     }
 
     // Transactions
@@ -375,168 +310,59 @@ final class RoutingConnection implements InvocationHandler {
         if (on == this.autoCommit) {
             return;
         }
+        RoutedTransaction current = this.transactions.current();
         if (on) {
-            RoutedTransaction current = this.transaction;
             if (current != null && !current.isBySql()) {
-                commit();
+                this.transactions.commit();
             }
             this.autoCommit = true;
             return;
         }
-        closeOpenWrite();
+        this.held.closeOpenWrite();
         this.autoCommit = false;
-        if (this.transaction != null) {
-            this.transaction.adoptedByJdbc();
+        if (current != null) {
+            current.adoptedByJdbc();
             return;
         }
         try {
-            this.transaction = begin(TransactionNames.current("a transaction"));
+            beginTransaction();
         } catch (SQLException | RuntimeException | Error ex) {
             this.autoCommit = true;
             throw ex;
         }
     }
 
-    /** Route a transaction: the read pool when read-only, else the write turn and the write pool's connection. */
-    private RoutedTransaction begin(String name) throws SQLException {
+    private RoutedTransaction beginTransaction() throws SQLException {
         TransactionExecution starting = TransactionNames.beginning();
-        if (this.readOnly || (starting != null && starting.isReadOnly())) {
-            Connection physical = this.readPool.getConnection();
-            try {
-                run(physical, "BEGIN");
-            } catch (SQLException | RuntimeException ex) {
-                closeQuietly(physical);
-                throw ex;
-            }
-            return new RoutedTransaction(
-                    new Binding(physical, Purpose.READ_ONLY_TRANSACTION), false, false, null, name, true);
-        }
-        return new RoutedTransaction(leaseBinding(name), true, false, null, name, false);
+        boolean readOnlyTransaction = this.readOnly || (starting != null && starting.isReadOnly());
+        return this.transactions.begin(TransactionNames.current("a transaction"), readOnlyTransaction);
     }
 
-    /**
-     * {@code BEGIN IMMEDIATE} for a write transaction's first statement: the turn is the application's own lock,
-     * taken when the transaction began; SQLite's lock guards against other processes, and waiting for it, or
-     * failing to get it past {@code busy_timeout}, belongs to a statement, as on plain SQLite.
-     */
-    private void beginSqliteTransaction(RoutedTransaction current) throws SQLException {
-        if (current.isBegun()) {
+    private void rollback(@Nullable Savepoint savepoint) throws SQLException {
+        if (savepoint != null) {
+            this.transactions.rollbackTo(requireTransaction("rollback"), savepoint);
             return;
         }
-        try {
-            timedBegin(() -> {
-                run(current.binding().physical(), "BEGIN IMMEDIATE");
-                return null;
-            });
-        } catch (SQLException | RuntimeException | Error ex) {
-            throw ex;
-        } catch (Throwable ex) {
-            throw new SQLException(ex);
-        }
-        current.begun();
+        requireManualCommit();
+        this.transactions.rollback();
     }
 
-    private void commit() throws SQLException {
+    private void requireManualCommit() throws SQLException {
         if (this.autoCommit) {
             throw new SQLException("database in auto-commit mode");
         }
-        RoutedTransaction current = this.transaction;
-        if (current == null) {
-            return;
-        }
-        current.checkUsable();
-        current.binding().detachAll();
-        if (!current.isBegun()) {
-            endTransaction(current, false);
-            return;
-        }
-        try {
-            run(current.binding().physical(), "COMMIT");
-        } catch (SQLException ex) {
-            // A COMMIT refused (a deferred foreign key, another process's lock) leaves the transaction open to a
-            // rollback; one that SQLite answered by rolling back has nothing left to end.
-            if (!current.isWrite() || !sqliteInTransaction(current.binding())) {
-                endTransaction(current, false);
-            }
-            throw ex;
-        }
-        endTransaction(current, false);
-    }
-
-    private void rollback() throws SQLException {
-        if (this.autoCommit) {
-            throw new SQLException("database in auto-commit mode");
-        }
-        RoutedTransaction current = this.transaction;
-        if (current != null) {
-            endTransaction(current, true);
-        }
-    }
-
-    /** End the transaction and give its connection back; with {@code rollBack}, roll it back first. */
-    private void endTransaction(RoutedTransaction ended, boolean rollBack) {
-        this.transaction = null;
-        ended.binding().detachAll();
-        if (rollBack && ended.isBegun() && !ended.isPaused()) {
-            try {
-                run(ended.binding().physical(), "ROLLBACK");
-            } catch (SQLException ex) {
-                // "no transaction is active": SQLite had already rolled it back.
-            }
-        }
-        if (ended.isWrite()) {
-            leaveLease();
-        } else {
-            closeQuietly(ended.binding().physical());
-        }
-    }
-
-    private Savepoint setSavepoint(@Nullable String name) throws SQLException {
-        RoutedTransaction current = requireTransaction("setSavepoint");
-        beginSqliteTransaction(current);
-        String id = "sqlite_hybrid_sp_" + (++this.savepointCounter);
-        run(current.binding().physical(), "SAVEPOINT " + id);
-        current.savepoints().add(id);
-        return new RoutedSavepoint(this.savepointCounter, name, id);
-    }
-
-    private void rollbackTo(Savepoint savepoint) throws SQLException {
-        RoutedTransaction current = requireTransaction("rollback");
-        String id = idOf(current, savepoint);
-        run(current.binding().physical(), "ROLLBACK TO " + id);
-        // Rolling back to a savepoint keeps it and drops the ones made after it.
-        current.savepoints()
-                .subList(
-                        current.savepoints().indexOf(id) + 1,
-                        current.savepoints().size())
-                .clear();
-    }
-
-    private void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        RoutedTransaction current = requireTransaction("releaseSavepoint");
-        String id = idOf(current, savepoint);
-        run(current.binding().physical(), "RELEASE " + id);
-        current.savepoints()
-                .subList(current.savepoints().indexOf(id), current.savepoints().size())
-                .clear();
     }
 
     private RoutedTransaction requireTransaction(String operation) throws SQLException {
         if (this.autoCommit) {
             throw new SQLException(operation + " needs a transaction, but the connection is in auto-commit mode");
         }
-        if (this.transaction == null) {
-            this.transaction = begin(TransactionNames.current("a transaction"));
+        RoutedTransaction current = this.transactions.current();
+        if (current == null) {
+            current = beginTransaction();
         }
-        this.transaction.checkUsable();
-        return this.transaction;
-    }
-
-    private static String idOf(RoutedTransaction current, Savepoint savepoint) throws SQLException {
-        if (savepoint instanceof RoutedSavepoint routed && current.savepoints().contains(routed.id())) {
-            return routed.id();
-        }
-        throw new SQLException("Savepoint " + savepoint + " is not in force in this transaction");
+        current.checkUsable();
+        return current;
     }
 
     private void setTransactionIsolation(int level) throws SQLException {
@@ -549,134 +375,33 @@ final class RoutingConnection implements InvocationHandler {
         }
     }
 
-    // Nested writes on the same thread (called by the write lease)
+    // Nested writes on the same thread (asked by the write lease)
 
     /**
-     * Pause this connection's write transaction so that a nested write transaction of the same thread can run on
-     * the write lease's connection: possible while it has only read, by committing what it read (nothing) and
-     * beginning again when the nested one ends.
-     * @return {@code false} when it cannot be paused (it wrote, holds savepoints or open result sets)
+     * Pause this connection's write transaction for a nested write transaction of the same thread.
+     * @return {@code false} when it cannot be paused
+     * @see TransactionControl#pauseForNestedWrite()
      */
     boolean pauseForNestedWrite() {
-        RoutedTransaction current = this.transaction;
-        if (current == null || this.openWrite != null || !current.canPause()) {
-            return false;
-        }
-        if (!current.isBegun()) {
-            // Nothing ran yet, so nothing was read: nothing to commit now, nothing to check later.
-            current.paused(0, false);
-            return true;
-        }
-        Connection physical = current.binding().physical();
-        try {
-            long version = dataVersion(physical);
-            run(physical, "COMMIT");
-            current.paused(version, true);
-            return true;
-        } catch (SQLException ex) {
-            return false;
-        }
+        return this.transactions.pauseForNestedWrite();
     }
 
     /**
-     * Begin the paused transaction again. If another connection wrote to the database meanwhile, what it read may
-     * be stale: it fails at its next statement with {@code SQLITE_BUSY_SNAPSHOT}, a lock error that
-     * {@code @DbRetry} retries, as the same transaction would without the single writer.
+     * Begin the paused transaction again, once the nested one has ended.
+     * @see TransactionControl#resumeAfterNestedWrite()
      */
     void resumeAfterNestedWrite() {
-        RoutedTransaction current = this.transaction;
-        if (current == null || !current.isPaused()) {
-            return;
-        }
-        current.resumed();
-        if (!current.isBegun()) {
-            return;
-        }
-        Connection physical = current.binding().physical();
-        try {
-            timedBegin(() -> {
-                run(physical, "BEGIN IMMEDIATE");
-                return null;
-            });
-            if (dataVersion(physical) != current.dataVersion()) {
-                current.failed(this.writer.translate(new SQLiteException(
-                        "[SQLITE_BUSY_SNAPSHOT] Another connection wrote to "
-                                + this.writer.turn().database()
-                                + " while " + current.name() + " was paused for a nested write transaction of its"
-                                + " own thread; what it read may be stale, so it must run again",
-                        SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT)));
-            }
-        } catch (Throwable ex) {
-            current.failed((ex instanceof SQLException sql) ? sql : new SQLException(ex));
-        }
+        this.transactions.resumeAfterNestedWrite();
     }
 
-    // Bindings
-
-    private Binding leaseBinding(String work) throws SQLException {
-        // Nothing of the read pool is held while waiting for the turn, unless a result set is still open on it.
-        if (this.reads != null) {
-            this.reads.detachIdle();
-            releaseReadsIfIdle();
-        }
-        WriteLease joined = this.writer.lease(this, work);
-        this.lease = joined;
-        return new Binding(joined.physical(), Purpose.WRITE);
-    }
-
-    private void leaveLease() {
-        WriteLease held = this.lease;
-        if (held != null) {
-            this.lease = null;
-            held.leave(this);
-        }
-    }
-
-    private void closeOpenWrite() {
-        Binding binding = this.openWrite;
-        if (binding != null) {
-            this.openWrite = null;
-            binding.detachAll();
-            leaveLease();
-        }
-    }
-
-    private Binding reads() throws SQLException {
-        if (this.reads == null) {
-            this.reads = new Binding(this.readPool.getConnection(), Purpose.READS);
-        }
-        return this.reads;
-    }
-
-    private void releaseReadsIfIdle() {
-        Binding binding = this.reads;
-        if (binding != null && !this.readsPinned && binding.isIdle()) {
-            this.reads = null;
-            closeQuietly(binding.physical());
-        }
-    }
-
-    /** The binding metadata and unwrap reach: the transaction's, else the reads connection, kept until close. */
-    Binding currentBinding() throws SQLException {
-        RoutedTransaction current = this.transaction;
-        if (current != null && !current.isPaused()) {
-            return current.binding();
-        }
-        this.readsPinned = true;
-        return reads();
-    }
+    // Lifecycle
 
     private boolean isValid() throws SQLException {
         if (this.closed) {
             return false;
         }
-        RoutedTransaction current = this.transaction;
-        if (current != null) {
-            return current.binding().physical().isValid(0);
-        }
-        try (Connection physical = this.readPool.getConnection()) {
-            return physical.isValid(0);
-        }
+        RoutedTransaction current = this.transactions.current();
+        return (current != null) ? current.binding().physical().isValid(0) : this.held.isValid();
     }
 
     private void close() {
@@ -687,17 +412,12 @@ final class RoutingConnection implements InvocationHandler {
         for (RoutedStatement statement : new ArrayList<>(this.statements)) {
             statement.close();
         }
-        closeOpenWrite();
-        RoutedTransaction current = this.transaction;
+        this.held.closeOpenWrite();
+        RoutedTransaction current = this.transactions.current();
         if (current != null) {
-            endTransaction(current, true);
+            this.transactions.end(current, true);
         }
-        Binding binding = this.reads;
-        if (binding != null) {
-            this.reads = null;
-            binding.detachAll();
-            closeQuietly(binding.physical());
-        }
+        this.held.closeAll();
     }
 
     private void checkOpen() throws SQLException {
@@ -706,97 +426,11 @@ final class RoutingConnection implements InvocationHandler {
         }
     }
 
-    private <T> T timedBegin(StatementCall<T> begin) throws Throwable {
-        long start = System.nanoTime();
-        boolean acquired = false;
-        try {
-            T result = begin.run();
-            acquired = true;
-            return result;
-        } finally {
-            this.writer.turn().recordLock(System.nanoTime() - start, acquired);
-        }
-    }
-
-    /** Whether SQLite has a transaction open on the connection: only outside one does a {@code BEGIN} succeed. */
-    private static boolean sqliteInTransaction(Binding binding) {
-        try (Statement probe = binding.physical().createStatement()) {
-            probe.execute("BEGIN");
-            probe.execute("ROLLBACK");
-            return false;
-        } catch (SQLException ex) {
-            return true;
-        }
-    }
-
-    private static long dataVersion(Connection physical) throws SQLException {
-        try (Statement statement = physical.createStatement();
-                ResultSet rs = statement.executeQuery("PRAGMA data_version")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static void run(Connection physical, String sql) throws SQLException {
-        try (Statement statement = physical.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static void closeQuietly(Connection physical) {
-        try {
-            physical.close();
-        } catch (SQLException ex) {
-            // The pool discards a connection it cannot reset.
-        }
-    }
-
-    private static String describe(@Nullable String sql) {
-        if (sql == null) {
-            return "a batch";
-        }
-        String line = sql.strip().replaceAll("\\s+", " ");
-        return "'" + ((line.length() > SQL_SHOWN) ? line.substring(0, SQL_SHOWN) + "..." : line) + "'";
-    }
-
     private String describeState() {
-        RoutedTransaction current = this.transaction;
+        RoutedTransaction current = this.transactions.current();
         if (current == null) {
             return this.closed ? "closed" : "no transaction";
         }
         return (current.isWrite() ? "write" : "read-only") + " transaction " + current.name();
-    }
-
-    /** A step that may throw anything a statement throws. */
-    @FunctionalInterface
-    interface StatementCall<T> {
-
-        @Nullable
-        T run() throws Throwable;
-    }
-
-    /** A JDBC savepoint, named in SQL by an id of the connection's own. */
-    private record RoutedSavepoint(int number, @Nullable String name, String id) implements Savepoint {
-
-        @Override
-        public int getSavepointId() throws SQLException {
-            if (this.name != null) {
-                throw new SQLException("A named savepoint has no id");
-            }
-            return this.number;
-        }
-
-        @Override
-        public String getSavepointName() throws SQLException {
-            if (this.name == null) {
-                throw new SQLException("An unnamed savepoint has no name");
-            }
-            return this.name;
-        }
-
-        @Override
-        public String toString() {
-            return (this.name != null) ? this.name : this.id.toLowerCase(Locale.ROOT);
-        }
     }
 }

@@ -72,6 +72,32 @@ final class SingleWriter {
         return created;
     }
 
+    /** {@code BEGIN IMMEDIATE} on the write lease's connection, timed for the write turn's figures of SQLite's lock. */
+    void beginImmediate(Connection physical) throws SQLException {
+        long start = System.nanoTime();
+        boolean acquired = false;
+        try {
+            PhysicalSql.run(physical, "BEGIN IMMEDIATE");
+            acquired = true;
+        } finally {
+            this.turn.recordLock(System.nanoTime() - start, acquired);
+        }
+    }
+
+    /** Run a {@code BEGIN IMMEDIATE} or {@code BEGIN EXCLUSIVE} the application wrote, timed the same way. */
+    @Nullable
+    Object lockingBegin(LockingBegin begin) throws Throwable {
+        long start = System.nanoTime();
+        boolean acquired = false;
+        try {
+            Object result = begin.run();
+            acquired = true;
+            return result;
+        } finally {
+            this.turn.recordLock(System.nanoTime() - start, acquired);
+        }
+    }
+
     /** Called by the lease when its last owner leaves: the connection goes back, then the turn. */
     void ended(WriteLease ended) {
         this.lease = null;
@@ -82,5 +108,13 @@ final class SingleWriter {
         } finally {
             this.turn.release(ended.holder());
         }
+    }
+
+    /** A statement that takes SQLite's write lock, run as the application called it. */
+    @FunctionalInterface
+    interface LockingBegin {
+
+        @Nullable
+        Object run() throws Throwable;
     }
 }

@@ -1,0 +1,50 @@
+package io.github.sqlitehybrid.writer;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.jspecify.annotations.Nullable;
+
+/** The few statements the single writer runs itself on a physical connection, to control its transactions. */
+final class PhysicalSql {
+
+    private static final int SQL_SHOWN = 80;
+
+    private PhysicalSql() {}
+
+    static void run(Connection physical, String sql) throws SQLException {
+        try (Statement statement = physical.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** SQLite's {@code data_version}: it changes when another connection commits a write to the database. */
+    static long dataVersion(Connection physical) throws SQLException {
+        try (Statement statement = physical.createStatement();
+                ResultSet rs = statement.executeQuery("PRAGMA data_version")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Whether SQLite has a transaction open on the connection: only outside one does a {@code BEGIN} succeed. */
+    static boolean inTransaction(Connection physical) {
+        try (Statement probe = physical.createStatement()) {
+            probe.execute("BEGIN");
+            probe.execute("ROLLBACK");
+            return false;
+        } catch (SQLException ex) {
+            return true;
+        }
+    }
+
+    /** A statement's SQL on one line and cut short, for messages and the write turn's holder. */
+    static String describe(@Nullable String sql) {
+        if (sql == null) {
+            return "a batch";
+        }
+        String line = sql.strip().replaceAll("\\s+", " ");
+        return "'" + ((line.length() > SQL_SHOWN) ? line.substring(0, SQL_SHOWN) + "..." : line) + "'";
+    }
+}
