@@ -14,6 +14,7 @@ import io.github.sqlitehybrid.retry.LockStatistics.Snapshot;
 import io.github.sqlitehybrid.writer.GroupCommitStats;
 import io.github.sqlitehybrid.writer.GroupCommitWriter;
 import io.github.sqlitehybrid.writer.WriteTurn;
+import io.github.sqlitehybrid.writer.WriterStats;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -153,7 +154,7 @@ public class DbLocksEndpoint {
         return section;
     }
 
-    private static Map<String, Object> writer(WriteTurn.Stats stats) {
+    private static Map<String, Object> writer(WriterStats stats) {
         Map<String, Object> section = new LinkedHashMap<>();
         section.put("holder", stats.holder());
         section.put("waiting", stats.waiting());

@@ -6,11 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAccumulator;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,8 +28,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WriteTurn {
 
-    private static final Log logger = LogFactory.getLog(WriteTurn.class);
-
     /** How long the first waiter stays runnable before it parks: longer than most write transactions take. */
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
@@ -51,8 +45,6 @@ public final class WriteTurn {
 
     private final String database;
 
-    private final Duration longTransactionThreshold;
-
     private final AtomicReference<@Nullable Holder> holder = new AtomicReference<>();
 
     /** The thread that may take the turn back without queueing, until {@link #graceUntil}. */
@@ -67,27 +59,7 @@ public final class WriteTurn {
 
     private final AtomicInteger waiting = new AtomicInteger();
 
-    private final LongAdder acquisitions = new LongAdder();
-
-    private final LongAdder timeouts = new LongAdder();
-
-    private final LongAdder longTransactions = new LongAdder();
-
-    private final LongAdder waitNanos = new LongAdder();
-
-    private final LongAccumulator maxWaitNanos = new LongAccumulator(Math::max, 0);
-
-    private final LongAdder holdNanos = new LongAdder();
-
-    private final LongAccumulator maxHoldNanos = new LongAccumulator(Math::max, 0);
-
-    private final LongAdder locks = new LongAdder();
-
-    private final LongAdder lockFailures = new LongAdder();
-
-    private final LongAdder lockNanos = new LongAdder();
-
-    private final LongAccumulator maxLockNanos = new LongAccumulator(Math::max, 0);
+    private final WriteTurnStatistics statistics;
 
     /**
      * Create a write turn.
@@ -96,7 +68,7 @@ public final class WriteTurn {
      */
     public WriteTurn(String database, Duration longTransactionThreshold) {
         this.database = database;
-        this.longTransactionThreshold = longTransactionThreshold;
+        this.statistics = new WriteTurnStatistics(database, longTransactionThreshold);
     }
 
     /**
@@ -121,7 +93,7 @@ public final class WriteTurn {
             if (this.holder.compareAndSet(null, again)) {
                 this.graceThread = null;
                 this.streak++;
-                this.acquisitions.increment();
+                this.statistics.acquired(0);
                 return again;
             }
         }
@@ -140,10 +112,7 @@ public final class WriteTurn {
                         this.streak = 1;
                         this.waiters.poll();
                         wakeFirstWaiter();
-                        long waited = candidate.since() - start;
-                        this.acquisitions.increment();
-                        this.waitNanos.add(waited);
-                        this.maxWaitNanos.accumulate(waited);
+                        this.statistics.acquired(candidate.since() - start);
                         return candidate;
                     }
                     if (spinUntil == 0) {
@@ -152,7 +121,7 @@ public final class WriteTurn {
                 }
                 long now = System.nanoTime();
                 if (now - deadline >= 0) {
-                    this.timeouts.increment();
+                    this.statistics.timedOut();
                     throw new WriteTurnTimeoutException(this.database, work, timeout, this.holder.get(), false);
                 }
                 if (spinUntil != 0 && now - spinUntil < 0) {
@@ -194,18 +163,7 @@ public final class WriteTurn {
             throw new IllegalStateException("Write turn of " + this.database + " is not held by " + released);
         }
         wakeFirstWaiter();
-        long held = System.nanoTime() - released.since();
-        this.holdNanos.add(held);
-        this.maxHoldNanos.accumulate(held);
-        if (held > this.longTransactionThreshold.toNanos()) {
-            this.longTransactions.increment();
-            logger.warn("The write turn of " + this.database + " was held for " + TimeUnit.NANOSECONDS.toMillis(held)
-                    + " ms by " + released.work() + " on thread '"
-                    + released.thread().getName()
-                    + "' (sqlite.hybrid.writer.long-transaction-threshold is "
-                    + this.longTransactionThreshold.toMillis()
-                    + " ms); every other writer waited meanwhile");
-        }
+        this.statistics.released(released, System.nanoTime() - released.since());
     }
 
     /**
@@ -227,13 +185,12 @@ public final class WriteTurn {
      * @param nanos how long the {@code BEGIN IMMEDIATE} took
      * @param acquired {@code false} when it failed, such as with {@code SQLITE_BUSY} after {@code busy_timeout}
      */
-    public void recordLock(long nanos, boolean acquired) {
-        this.locks.increment();
-        if (!acquired) {
-            this.lockFailures.increment();
-        }
-        this.lockNanos.add(nanos);
-        this.maxLockNanos.accumulate(nanos);
+    void recordLock(long nanos, boolean acquired) {
+        this.statistics.locked(nanos, acquired);
+    }
+
+    void addListener(WriteTurnListener listener) {
+        this.statistics.addListener(listener);
     }
 
     /** Until another thread's grace ends, when nothing else would wake the first waiter; else a short while. */
@@ -285,25 +242,8 @@ public final class WriteTurn {
      * Figures since the turn was created.
      * @return a snapshot
      */
-    public Stats stats() {
-        long count = this.acquisitions.sum();
-        long locks = this.locks.sum();
-        Holder held = this.holder.get();
-        return new Stats(
-                count,
-                this.waiting.get(),
-                this.timeouts.sum(),
-                this.longTransactions.sum(),
-                (count > 0) ? this.waitNanos.sum() / 1e6 / count : 0.0,
-                this.maxWaitNanos.get() / 1e6,
-                (count > 0) ? this.holdNanos.sum() / 1e6 / count : 0.0,
-                this.maxHoldNanos.get() / 1e6,
-                (held != null) ? held.describe() : null,
-                locks,
-                this.lockFailures.sum(),
-                this.lockNanos.sum() / 1e6,
-                (locks > 0) ? this.lockNanos.sum() / 1e6 / locks : 0.0,
-                this.maxLockNanos.get() / 1e6);
+    public WriterStats stats() {
+        return this.statistics.snapshot(this.waiting.get(), this.holder.get());
     }
 
     /** A thread waiting for the turn. */
@@ -345,36 +285,53 @@ public final class WriteTurn {
 
     /**
      * Figures of a write turn.
-     *
-     * @param acquisitions times the turn was taken
-     * @param waiting threads waiting now
-     * @param timeouts waits that ran out
-     * @param longTransactions holds longer than the long-transaction threshold
-     * @param avgWaitMs mean wait for the turn, in milliseconds
-     * @param maxWaitMs longest wait for the turn, in milliseconds
-     * @param avgHoldMs mean time the turn was held, in milliseconds
-     * @param maxHoldMs longest time the turn was held, in milliseconds
-     * @param holder who holds it now, {@code null} when free
-     * @param locks times a holder asked SQLite for its write lock ({@code BEGIN IMMEDIATE})
-     * @param lockFailures of those, the ones that failed (another process held the lock past
-     *     {@code busy_timeout})
-     * @param totalLockWaitMs time spent getting SQLite's write lock, in milliseconds
-     * @param avgLockWaitMs mean time to get SQLite's write lock, in milliseconds
-     * @param maxLockWaitMs longest time to get (or fail to get) SQLite's write lock, in milliseconds
+     * @deprecated since 0.1.0 for removal: {@link #stats()} returns a {@link WriterStats}, the single writer's
+     *     statistics type, with the same accessors
      */
-    public record Stats(
-            long acquisitions,
-            int waiting,
-            long timeouts,
-            long longTransactions,
-            double avgWaitMs,
-            double maxWaitMs,
-            double avgHoldMs,
-            double maxHoldMs,
-            @Nullable String holder,
-            long locks,
-            long lockFailures,
-            double totalLockWaitMs,
-            double avgLockWaitMs,
-            double maxLockWaitMs) {}
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public interface Stats {
+
+        /** @return times the turn was taken */
+        long acquisitions();
+
+        /** @return threads waiting now */
+        int waiting();
+
+        /** @return waits that ran out */
+        long timeouts();
+
+        /** @return holds longer than the long-transaction threshold */
+        long longTransactions();
+
+        /** @return mean wait for the turn, in milliseconds */
+        double avgWaitMs();
+
+        /** @return longest wait for the turn, in milliseconds */
+        double maxWaitMs();
+
+        /** @return mean time the turn was held, in milliseconds */
+        double avgHoldMs();
+
+        /** @return longest time the turn was held, in milliseconds */
+        double maxHoldMs();
+
+        /** @return who holds it now, {@code null} when free */
+        @Nullable
+        String holder();
+
+        /** @return times a holder asked SQLite for its write lock */
+        long locks();
+
+        /** @return of those, the ones that failed */
+        long lockFailures();
+
+        /** @return time spent getting SQLite's write lock, in milliseconds */
+        double totalLockWaitMs();
+
+        /** @return mean time to get SQLite's write lock, in milliseconds */
+        double avgLockWaitMs();
+
+        /** @return longest time to get SQLite's write lock, in milliseconds */
+        double maxLockWaitMs();
+    }
 }

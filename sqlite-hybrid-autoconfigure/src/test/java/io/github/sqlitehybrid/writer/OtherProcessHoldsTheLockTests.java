@@ -9,6 +9,7 @@ import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryTemplate;
 import io.github.sqlitehybrid.retry.LockStatistics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -86,21 +87,31 @@ class OtherProcessHoldsTheLockTests {
                     MeterRegistry registry = bindWriterMeters(context);
                     writeWhileAnotherProcessHoldsTheLock(context);
 
-                    WriteTurn.Stats turn = writeTurn(context).stats();
+                    WriterStats turn = writeTurn(context).stats();
                     LockStatistics.Snapshot retry =
                             context.getBean(LockStatistics.class).totals();
                     print("busy_timeout 60s", turn, retry);
                     // One BEGIN IMMEDIATE waited, in SQLite's busy handler, for most of the other process's hold.
                     assertThat(turn.lockFailures()).isZero();
                     assertThat(turn.maxLockWaitMs()).isGreaterThan(HOLD_MILLIS * 0.75);
-                    assertThat(registry.get("sqlite.hybrid.writer.lock.wait")
-                                    .functionTimer()
-                                    .totalTime(TimeUnit.MILLISECONDS))
-                            .isGreaterThan(HOLD_MILLIS * 0.75);
+                    Timer lockWait =
+                            registry.get("sqlite.hybrid.writer.lock.wait").timer();
+                    assertThat(lockWait.totalTime(TimeUnit.MILLISECONDS)).isGreaterThan(HOLD_MILLIS * 0.75);
+                    assertThat(lockWait.count()).isEqualTo(turn.locks());
+                    assertThat(lockWait.max(TimeUnit.MILLISECONDS)).isEqualTo(turn.maxLockWaitMs());
                     assertThat(registry.get("sqlite.hybrid.writer.lock.wait.max")
                                     .gauge()
                                     .value())
                             .isEqualTo(turn.maxLockWaitMs());
+                    // The turn's waits and holds are timers too: one of each per turn taken.
+                    assertThat(registry.get("sqlite.hybrid.writer.turn.wait")
+                                    .timer()
+                                    .count())
+                            .isEqualTo(turn.acquisitions());
+                    assertThat(registry.get("sqlite.hybrid.writer.turn.hold")
+                                    .timer()
+                                    .max(TimeUnit.MILLISECONDS))
+                            .isEqualTo(turn.maxHoldMs());
                     // Meanwhile the others waited for the write turn.
                     assertThat(turn.maxWaitMs()).isGreaterThan(HOLD_MILLIS * 0.5);
                     assertThat(retry.lockErrors()).isZero();
@@ -123,7 +134,7 @@ class OtherProcessHoldsTheLockTests {
                     MeterRegistry registry = bindWriterMeters(context);
                     writeWhileAnotherProcessHoldsTheLock(context);
 
-                    WriteTurn.Stats turn = writeTurn(context).stats();
+                    WriterStats turn = writeTurn(context).stats();
                     LockStatistics.Snapshot retry =
                             context.getBean(LockStatistics.class).totals();
                     print("busy_timeout 200ms", turn, retry);
@@ -314,7 +325,7 @@ class OtherProcessHoldsTheLockTests {
         return ((SqliteSingleWriterDataSource) context.getBean(DataSource.class)).getWriteTurn();
     }
 
-    private static void print(String label, WriteTurn.Stats turn, LockStatistics.Snapshot retry) {
+    private static void print(String label, WriterStats turn, LockStatistics.Snapshot retry) {
         System.out.println("[" + label + "] writer " + turn + "; retry calls=" + retry.calls() + " lockErrors="
                 + retry.lockErrors() + " retries=" + retry.retries() + " recoveries=" + retry.recoveries()
                 + " failures=" + retry.failures() + " codes=" + retry.lockErrorCodes() + " outcomes="

@@ -136,7 +136,7 @@ class SingleWriterTests {
             assertThat(new HashSet<>(claimed)).hasSize(jobs);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM jobs WHERE status = 'claimed'", Integer.class))
                     .isEqualTo(jobs);
-            WriteTurn.Stats stats = writeTurn(context).stats();
+            WriterStats stats = writeTurn(context).stats();
             assertThat(stats.acquisitions()).isGreaterThanOrEqualTo(jobs);
             assertThat(stats.timeouts()).isZero();
             assertThat(stats.holder()).isNull();

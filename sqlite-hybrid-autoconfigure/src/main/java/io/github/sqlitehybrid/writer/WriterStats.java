@@ -1,0 +1,42 @@
+package io.github.sqlitehybrid.writer;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The figures of the single writer's {@link WriteTurn} at one moment, since the turn was created: the
+ * {@code writer} section of {@code /actuator/dblocks}, and what the {@code sqlite.hybrid.writer.*} counters and
+ * gauges read.
+ *
+ * @param acquisitions times the turn was taken
+ * @param waiting threads waiting now
+ * @param timeouts waits that ran out
+ * @param longTransactions holds longer than the long-transaction threshold
+ * @param avgWaitMs mean wait for the turn, in milliseconds
+ * @param maxWaitMs longest wait for the turn, in milliseconds
+ * @param avgHoldMs mean time the turn was held, in milliseconds
+ * @param maxHoldMs longest time the turn was held, in milliseconds
+ * @param holder who holds it now, {@code null} when free
+ * @param locks times a holder asked SQLite for its write lock ({@code BEGIN IMMEDIATE})
+ * @param lockFailures of those, the ones that failed (another process held the lock past {@code busy_timeout})
+ * @param totalLockWaitMs time spent getting SQLite's write lock, in milliseconds
+ * @param avgLockWaitMs mean time to get SQLite's write lock, in milliseconds
+ * @param maxLockWaitMs longest time to get (or fail to get) SQLite's write lock, in milliseconds
+ * @since 0.1.0
+ */
+@SuppressWarnings("deprecation")
+public record WriterStats(
+        long acquisitions,
+        int waiting,
+        long timeouts,
+        long longTransactions,
+        double avgWaitMs,
+        double maxWaitMs,
+        double avgHoldMs,
+        double maxHoldMs,
+        @Nullable String holder,
+        long locks,
+        long lockFailures,
+        double totalLockWaitMs,
+        double avgLockWaitMs,
+        double maxLockWaitMs)
+        implements WriteTurn.Stats {}
