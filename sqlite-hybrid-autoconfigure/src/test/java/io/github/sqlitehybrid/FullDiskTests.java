@@ -17,6 +17,7 @@ import io.github.sqlitehybrid.logdb.LogDatabaseStats;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetry;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
+import io.github.sqlitehybrid.retry.DbRetryStats;
 import io.github.sqlitehybrid.retry.LockStatistics;
 import io.github.sqlitehybrid.writer.SingleWriterAutoConfiguration;
 import java.io.IOException;
@@ -108,8 +109,7 @@ class FullDiskTests {
                     assertThat(sqliteCode(failure)).as("%s", failure).isEqualTo(SQLiteErrorCode.SQLITE_FULL);
                     assertThat(failure).hasStackTraceContaining("database or disk is full");
                     assertThat(items.invocations()).isEqualTo(2);
-                    LockStatistics.Snapshot retry =
-                            context.getBean(LockStatistics.class).totals();
+                    DbRetryStats retry = context.getBean(LockStatistics.class).totals();
                     assertThat(retry.lockErrors()).isZero();
                     assertThat(retry.retries()).isZero();
 

@@ -8,9 +8,9 @@ import io.github.sqlitehybrid.logdb.LogDatabase;
 import io.github.sqlitehybrid.logdb.LogDatabaseStats;
 import io.github.sqlitehybrid.pragma.SqliteDatabaseInspector;
 import io.github.sqlitehybrid.pragma.SqliteDatabaseInspector.DatabaseState;
+import io.github.sqlitehybrid.retry.DbRetryStats;
 import io.github.sqlitehybrid.retry.LockStatistics;
 import io.github.sqlitehybrid.retry.LockStatistics.LockEvent;
-import io.github.sqlitehybrid.retry.LockStatistics.Snapshot;
 import io.github.sqlitehybrid.writer.GroupCommitStats;
 import io.github.sqlitehybrid.writer.GroupCommitWriter;
 import io.github.sqlitehybrid.writer.WriteTurn;
@@ -225,7 +225,7 @@ public class DbLocksEndpoint {
         return described;
     }
 
-    private static Map<String, Object> describe(Snapshot snapshot) {
+    private static Map<String, Object> describe(DbRetryStats snapshot) {
         Map<String, Object> section = new LinkedHashMap<>();
         section.put("calls", snapshot.calls());
         section.put("lockErrors", snapshot.lockErrors());

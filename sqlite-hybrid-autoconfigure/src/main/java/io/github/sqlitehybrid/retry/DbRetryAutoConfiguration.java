@@ -2,7 +2,6 @@ package io.github.sqlitehybrid.retry;
 
 import io.github.sqlitehybrid.ConditionalOnSqliteHybridEnabled;
 import io.github.sqlitehybrid.InvalidSqliteHybridPropertyException;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.aop.config.AopConfigUtils;
@@ -16,7 +15,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
@@ -29,7 +27,7 @@ import org.sqlite.SQLiteException;
  * Auto-configuration for {@link DbRetry @DbRetry} and {@link DbRetryTemplate}: lock errors recognised by
  * code by the classifier that serves the application's database ({@link DataSourceLockErrorClassifier}),
  * whole calls retried with Spring's {@code RetryTemplate}, and what happened kept in {@link LockStatistics}
- * and, with Micrometer, in {@link DbRetryMetrics}.
+ * and, with Micrometer, in {@link DbRetryMetrics} ({@link DbRetryMetricsAutoConfiguration}).
  */
 @AutoConfiguration(before = TransactionAutoConfiguration.class)
 @ConditionalOnClass(SQLiteException.class)
@@ -82,17 +80,6 @@ public final class DbRetryAutoConfiguration {
                 .bind("sqlite.hybrid.retry.order", Integer.class)
                 .orElse(DbRetryProperties.DEFAULT_ORDER);
         return new DbRetryAdvisor(new DbRetryInterceptor(template::getObject), order);
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(MeterBinder.class)
-    static class DbRetryMetricsConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean
-        DbRetryMetrics dbRetryMetrics() {
-            return new DbRetryMetrics();
-        }
     }
 
     /**

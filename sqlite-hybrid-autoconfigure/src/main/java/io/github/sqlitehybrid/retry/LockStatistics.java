@@ -76,7 +76,7 @@ public final class LockStatistics implements DbRetryListener {
      * Figures over every operation.
      * @return a snapshot
      */
-    public Snapshot totals() {
+    public DbRetryStats totals() {
         return this.totals.snapshot(lockErrorsPerMinute());
     }
 
@@ -84,10 +84,21 @@ public final class LockStatistics implements DbRetryListener {
      * Figures per operation, sorted by name.
      * @return a snapshot per operation
      */
-    public Map<String, Snapshot> operations() {
-        Map<String, Snapshot> result = new TreeMap<>();
+    public Map<String, DbRetryStats> operations() {
+        Map<String, DbRetryStats> result = new TreeMap<>();
         this.operations.forEach((name, counters) -> result.put(name, counters.snapshot(null)));
         return result;
+    }
+
+    /**
+     * Figures of one operation.
+     * @param operation the method or operation name
+     * @return its snapshot, {@code null} before its first call
+     * @since 0.1.0
+     */
+    public @Nullable DbRetryStats operation(String operation) {
+        Counters counters = this.operations.get(operation);
+        return (counters != null) ? counters.snapshot(null) : null;
     }
 
     private Counters counters(String operation) {
@@ -150,7 +161,7 @@ public final class LockStatistics implements DbRetryListener {
             }
         }
 
-        Snapshot snapshot(@Nullable Double perMinute) {
+        DbRetryStats snapshot(@Nullable Double perMinute) {
             Map<String, Long> outcomeCounts = new LinkedHashMap<>();
             long calls = 0;
             for (Map.Entry<DbRetryOutcome, LongAdder> entry : this.outcomes.entrySet()) {
@@ -162,7 +173,7 @@ public final class LockStatistics implements DbRetryListener {
             this.codes.forEach((code, count) -> codeCounts.put(code, count.sum()));
             long retryCount = this.retries.sum();
             long failures = this.lockFailures.sum();
-            return new Snapshot(
+            return new DbRetryStats(
                     calls,
                     this.lockErrors.sum(),
                     retryCount,
@@ -189,32 +200,48 @@ public final class LockStatistics implements DbRetryListener {
 
     /**
      * Figures at one moment.
-     *
-     * @param calls calls made
-     * @param lockErrors attempts that failed with a lock error
-     * @param retries attempts after the first
-     * @param recoveries calls that succeeded after one or more retries
-     * @param failures calls that failed with a lock error, after retries or where none was allowed
-     * @param failureRate {@code failures / calls}
-     * @param avgWaitMs mean backoff wait before a retry, in milliseconds
-     * @param maxWaitMs longest backoff wait before a retry, in milliseconds
-     * @param lastLockEvent the most recent lock error, {@code null} if none
-     * @param lockErrorsPerMinute lock errors per minute over the last five minutes; {@code null} per
-     *     operation
-     * @param outcomes calls by {@link DbRetryOutcome#tagValue() outcome}
-     * @param lockErrorCodes lock errors by code name
+     * @deprecated since 0.1.0 for removal: {@link #totals()} and {@link #operations()} return
+     *     {@link DbRetryStats}, the retry feature's statistics type, with the same accessors
      */
-    public record Snapshot(
-            long calls,
-            long lockErrors,
-            long retries,
-            long recoveries,
-            long failures,
-            double failureRate,
-            double avgWaitMs,
-            double maxWaitMs,
-            @Nullable LockEvent lastLockEvent,
-            @Nullable Double lockErrorsPerMinute,
-            Map<String, Long> outcomes,
-            Map<String, Long> lockErrorCodes) {}
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public interface Snapshot {
+
+        /** @return calls made */
+        long calls();
+
+        /** @return attempts that failed with a lock error */
+        long lockErrors();
+
+        /** @return attempts after the first */
+        long retries();
+
+        /** @return calls that succeeded after one or more retries */
+        long recoveries();
+
+        /** @return calls that failed with a lock error */
+        long failures();
+
+        /** @return {@code failures / calls} */
+        double failureRate();
+
+        /** @return mean backoff wait before a retry, in milliseconds */
+        double avgWaitMs();
+
+        /** @return longest backoff wait before a retry, in milliseconds */
+        double maxWaitMs();
+
+        /** @return the most recent lock error, {@code null} if none */
+        @Nullable
+        LockEvent lastLockEvent();
+
+        /** @return lock errors per minute over the last five minutes; {@code null} per operation */
+        @Nullable
+        Double lockErrorsPerMinute();
+
+        /** @return calls by outcome */
+        Map<String, Long> outcomes();
+
+        /** @return lock errors by code name */
+        Map<String, Long> lockErrorCodes();
+    }
 }

@@ -5,7 +5,6 @@ import io.github.sqlitehybrid.ConditionalOnSqliteDatabase;
 import io.github.sqlitehybrid.ConditionalOnSqliteHybridEnabled;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.pragma.SqlitePragmas;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +17,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.sqlite.SQLiteConnection;
 
@@ -64,16 +62,5 @@ public final class SingleWriterAutoConfiguration {
                                 instanceof HikariDataSource readPool
                 ? readPool
                 : null;
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(MeterBinder.class)
-    static class WriteTurnMetricsConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean
-        WriteTurnMetrics writeTurnMetrics(ObjectProvider<DataSource> dataSources) {
-            return new WriteTurnMetrics(dataSources);
-        }
     }
 }

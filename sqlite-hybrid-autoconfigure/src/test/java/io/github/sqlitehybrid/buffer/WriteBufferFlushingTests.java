@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.sqlitehybrid.retry.DbRetrySettings;
-import io.github.sqlitehybrid.retry.LockStatistics.Snapshot;
+import io.github.sqlitehybrid.retry.DbRetryStats;
 import io.github.sqlitehybrid.testsupport.LocalPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -144,7 +144,7 @@ class WriteBufferFlushingTests {
         assertThat(this.buffer.flush()).isEqualTo(50);
         holder.get(5, TimeUnit.SECONDS);
         assertThat(this.database.count("progress")).isEqualTo(50);
-        Snapshot flushes = this.database.lockStatistics.operations().get(WriteBuffer.RETRY_OPERATION);
+        DbRetryStats flushes = this.database.lockStatistics.operations().get(WriteBuffer.RETRY_OPERATION);
         assertThat(flushes.lockErrors()).isPositive();
         assertThat(flushes.recoveries()).isEqualTo(1);
         assertThat(this.buffer.stats().failed()).isZero();

@@ -77,7 +77,7 @@ class DbRetryAutoConfigurationTests {
             assertThat(calls.completions)
                     .containsExactly(
                             TransactionSynchronization.STATUS_ROLLED_BACK, TransactionSynchronization.STATUS_COMMITTED);
-            LockStatistics.Snapshot stats =
+            DbRetryStats stats =
                     context.getBean(LockStatistics.class).operations().get("JobService.claimAfterInterference");
             assertThat(stats.lockErrorCodes()).containsEntry("SQLITE_BUSY_SNAPSHOT", 1L);
             assertThat(stats.recoveries()).isEqualTo(1);
@@ -121,7 +121,8 @@ class DbRetryAutoConfigurationTests {
                 .withConfiguration(AutoConfigurations.of(
                         MetricsAutoConfiguration.class,
                         CompositeMeterRegistryAutoConfiguration.class,
-                        SimpleMetricsExportAutoConfiguration.class))
+                        SimpleMetricsExportAutoConfiguration.class,
+                        DbRetryMetricsAutoConfiguration.class))
                 .withPropertyValues("sqlite.hybrid.retry.max-attempts=4")
                 .run((context) -> {
                     JobService service = context.getBean(JobService.class);
@@ -129,20 +130,19 @@ class DbRetryAutoConfigurationTests {
                     assertThat(thrown)
                             .isSameAs(context.getBean(Calls.class).lastFailure.get());
                     assertThat(context.getBean(Calls.class).alwaysLocked).hasValue(4);
-                    LockStatistics.Snapshot totals =
-                            context.getBean(LockStatistics.class).totals();
+                    DbRetryStats totals = context.getBean(LockStatistics.class).totals();
                     assertThat(totals.failures()).isEqualTo(1);
                     assertThat(totals.retries()).isEqualTo(3);
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
                     assertThat(registry.get(DbRetryMetrics.CALLS)
                                     .tag("method", "JobService.alwaysLocked")
                                     .tag("outcome", "failed_with_retry")
-                                    .counter()
+                                    .functionCounter()
                                     .count())
                             .isEqualTo(1.0);
                     assertThat(registry.get(DbRetryMetrics.LOCK_ERRORS)
                                     .tag("code", "SQLITE_BUSY")
-                                    .counter()
+                                    .functionCounter()
                                     .count())
                             .isEqualTo(4.0);
                     assertThat(registry.get(DbRetryMetrics.BACKOFF).timer().count())
@@ -156,7 +156,8 @@ class DbRetryAutoConfigurationTests {
                 .withConfiguration(AutoConfigurations.of(
                         MetricsAutoConfiguration.class,
                         CompositeMeterRegistryAutoConfiguration.class,
-                        SimpleMetricsExportAutoConfiguration.class))
+                        SimpleMetricsExportAutoConfiguration.class,
+                        DbRetryMetricsAutoConfiguration.class))
                 .withPropertyValues("management.metrics.enable.sqlite.hybrid=false")
                 .run((context) -> {
                     catchThrowable(context.getBean(JobService.class)::alwaysLocked);
@@ -187,7 +188,7 @@ class DbRetryAutoConfigurationTests {
                     .isTrue();
             assertThat(repository.increment("visits")).isEqualTo(3);
             catchThrowable(() -> repository.alwaysLocked("visits"));
-            Map<String, LockStatistics.Snapshot> operations =
+            Map<String, DbRetryStats> operations =
                     context.getBean(LockStatistics.class).operations();
             assertThat(operations).containsKeys("CounterRepository.increment", "CounterRepository.alwaysLocked");
             assertThat(operations.keySet()).noneMatch((name) -> name.startsWith("$Proxy"));

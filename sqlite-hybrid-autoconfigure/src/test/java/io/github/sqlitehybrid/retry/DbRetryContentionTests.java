@@ -100,7 +100,7 @@ class DbRetryContentionTests {
                                 .as("worker of job %s", row.get("id"))
                                 .isNotNull();
                     }
-                    LockStatistics.Snapshot stats =
+                    DbRetryStats stats =
                             context.getBean(LockStatistics.class).operations().get("ClaimService.claim");
                     assertThat(stats.calls()).isEqualTo(JOBS);
                     assertThat(stats.failures()).isZero();

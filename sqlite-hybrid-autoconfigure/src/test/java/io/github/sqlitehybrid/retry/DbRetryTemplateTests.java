@@ -35,7 +35,7 @@ class DbRetryTemplateTests {
         });
         assertThat(result).isEqualTo("done");
         assertThat(invocations).hasValue(3);
-        LockStatistics.Snapshot totals = this.statistics.totals();
+        DbRetryStats totals = this.statistics.totals();
         assertThat(totals.calls()).isEqualTo(1);
         assertThat(totals.lockErrors()).isEqualTo(2);
         assertThat(totals.retries()).isEqualTo(2);
@@ -72,7 +72,7 @@ class DbRetryTemplateTests {
         }));
         assertThat(thrown).isSameAs(last.get());
         assertThat(invocations).hasValue(4);
-        LockStatistics.Snapshot totals = this.statistics.totals();
+        DbRetryStats totals = this.statistics.totals();
         assertThat(totals.failures()).isEqualTo(1);
         assertThat(totals.failureRate()).isEqualTo(1.0);
         assertThat(totals.outcomes()).containsEntry("failed_with_retry", 1L);

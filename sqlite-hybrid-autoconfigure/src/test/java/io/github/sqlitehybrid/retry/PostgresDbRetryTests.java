@@ -51,7 +51,8 @@ class PostgresDbRetryTests {
                     MetricsAutoConfiguration.class,
                     SimpleMetricsExportAutoConfiguration.class,
                     CompositeMeterRegistryAutoConfiguration.class,
-                    DbRetryAutoConfiguration.class))
+                    DbRetryAutoConfiguration.class,
+                    DbRetryMetricsAutoConfiguration.class))
             .withUserConfiguration(CountersConfiguration.class)
             .withPropertyValues(
                     "spring.datasource.username=" + LocalPostgres.USER,
@@ -106,8 +107,7 @@ class PostgresDbRetryTests {
                         .as("increments of row %d: none lost, none counted twice", row)
                         .isEqualTo(WORKERS / ROWS * INCREMENTS_PER_WORKER);
             }
-            LockStatistics.Snapshot totals =
-                    context.getBean(LockStatistics.class).totals();
+            DbRetryStats totals = context.getBean(LockStatistics.class).totals();
             assertThat(totals.calls()).isEqualTo((long) WORKERS * INCREMENTS_PER_WORKER);
             assertThat(totals.lockErrors()).as("serialization failures met").isPositive();
             assertThat(totals.lockErrorCodes()).containsOnlyKeys("serialization_failure");
@@ -116,7 +116,7 @@ class PostgresDbRetryTests {
             MeterRegistry meters = context.getBean(MeterRegistry.class);
             assertThat(meters.get("sqlite.hybrid.retry.lock.errors")
                             .tag("code", "serialization_failure")
-                            .counter()
+                            .functionCounter()
                             .count())
                     .isEqualTo((double) totals.lockErrors());
             System.out.printf(
@@ -154,8 +154,7 @@ class PostgresDbRetryTests {
                     }
                     assertThat(jdbc.queryForList("SELECT value FROM counters ORDER BY id", Integer.class))
                             .containsExactly(2, 2);
-                    LockStatistics.Snapshot totals =
-                            context.getBean(LockStatistics.class).totals();
+                    DbRetryStats totals = context.getBean(LockStatistics.class).totals();
                     assertThat(totals.lockErrorCodes()).containsEntry("deadlock_detected", 1L);
                     assertThat(totals.recoveries()).isEqualTo(1);
                     assertThat(totals.failures()).isZero();

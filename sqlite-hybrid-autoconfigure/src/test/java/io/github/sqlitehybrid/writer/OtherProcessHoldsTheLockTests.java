@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetry;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
+import io.github.sqlitehybrid.retry.DbRetryStats;
 import io.github.sqlitehybrid.retry.DbRetryTemplate;
 import io.github.sqlitehybrid.retry.LockStatistics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -88,8 +89,7 @@ class OtherProcessHoldsTheLockTests {
                     writeWhileAnotherProcessHoldsTheLock(context);
 
                     WriterStats turn = writeTurn(context).stats();
-                    LockStatistics.Snapshot retry =
-                            context.getBean(LockStatistics.class).totals();
+                    DbRetryStats retry = context.getBean(LockStatistics.class).totals();
                     print("busy_timeout 60s", turn, retry);
                     // One BEGIN IMMEDIATE waited, in SQLite's busy handler, for most of the other process's hold.
                     assertThat(turn.lockFailures()).isZero();
@@ -135,8 +135,7 @@ class OtherProcessHoldsTheLockTests {
                     writeWhileAnotherProcessHoldsTheLock(context);
 
                     WriterStats turn = writeTurn(context).stats();
-                    LockStatistics.Snapshot retry =
-                            context.getBean(LockStatistics.class).totals();
+                    DbRetryStats retry = context.getBean(LockStatistics.class).totals();
                     print("busy_timeout 200ms", turn, retry);
                     assertThat(turn.lockFailures()).isPositive();
                     assertThat(turn.maxLockWaitMs()).isGreaterThanOrEqualTo(150);
@@ -317,7 +316,7 @@ class OtherProcessHoldsTheLockTests {
 
     private static MeterRegistry bindWriterMeters(AssertableApplicationContext context) {
         MeterRegistry registry = new SimpleMeterRegistry();
-        context.getBean(WriteTurnMetrics.class).bindTo(registry);
+        new WriteTurnMetrics(context.getBeanProvider(DataSource.class)).bindTo(registry);
         return registry;
     }
 
@@ -325,7 +324,7 @@ class OtherProcessHoldsTheLockTests {
         return ((SqliteSingleWriterDataSource) context.getBean(DataSource.class)).getWriteTurn();
     }
 
-    private static void print(String label, WriterStats turn, LockStatistics.Snapshot retry) {
+    private static void print(String label, WriterStats turn, DbRetryStats retry) {
         System.out.println("[" + label + "] writer " + turn + "; retry calls=" + retry.calls() + " lockErrors="
                 + retry.lockErrors() + " retries=" + retry.retries() + " recoveries=" + retry.recoveries()
                 + " failures=" + retry.failures() + " codes=" + retry.lockErrorCodes() + " outcomes="

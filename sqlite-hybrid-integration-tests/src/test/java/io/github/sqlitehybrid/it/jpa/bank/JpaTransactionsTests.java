@@ -1,5 +1,6 @@
 package io.github.sqlitehybrid.it.jpa.bank;
 
+import io.github.sqlitehybrid.retry.DbRetryStats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -79,7 +80,7 @@ class JpaTransactionsTests {
             assertThat(failure).hasRootCauseInstanceOf(NestedWriteTransactionException.class);
             assertThat(new SqliteLockErrorClassifier().lockErrorCode(failure)).isNull();
             assertThat(millis).isLessThan(2_000);
-            LockStatistics.Snapshot calls =
+            DbRetryStats calls =
                     context.getBean(LockStatistics.class).operations().get("BankService.openThenAudit");
             assertThat(calls.calls()).isEqualTo(1);
             assertThat(calls.retries()).isZero();
@@ -121,7 +122,7 @@ class JpaTransactionsTests {
                 outcome = Load.run(4, 25, 60, (thread, i) -> accounts.deposit(id, 1));
                 release.join();
             }
-            Map<String, LockStatistics.Snapshot> operations =
+            Map<String, DbRetryStats> operations =
                     context.getBean(LockStatistics.class).operations();
             System.out.println("[stack] @DbRetry on AccountRepository.deposit: " + outcome + ", recorded as "
                     + operations.keySet());
