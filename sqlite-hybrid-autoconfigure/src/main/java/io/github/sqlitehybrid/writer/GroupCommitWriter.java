@@ -15,10 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -27,8 +23,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.AbstractDataSource;
-import org.springframework.jdbc.datasource.SmartDataSource;
 import org.springframework.util.Assert;
 import org.sqlite.SQLiteConnection;
 
@@ -116,7 +110,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
 
     private final LockErrorClassifier lockErrorClassifier;
 
-    private final List<GroupCommitListener> listeners;
+    private final GroupCommitTracker tracker;
 
     private final LinkedBlockingQueue<PendingUnit<?>> queue;
 
@@ -127,32 +121,6 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
     private boolean lifecycleRunning;
 
     private volatile @Nullable Worker worker;
-
-    private final AtomicBoolean lockErrorWarned = new AtomicBoolean();
-
-    private final LongAdder rejectedUnits = new LongAdder();
-
-    private final AtomicLong committedUnits = new AtomicLong();
-
-    private final AtomicLong failedUnits = new AtomicLong();
-
-    private final AtomicLong lockErrorUnits = new AtomicLong();
-
-    private final AtomicLong groups = new AtomicLong();
-
-    private final AtomicLong failedGroups = new AtomicLong();
-
-    private final AtomicLong groupedUnits = new AtomicLong();
-
-    private final AtomicLong queueWaitNanos = new AtomicLong();
-
-    private final AtomicLong commits = new AtomicLong();
-
-    private final AtomicLong commitNanos = new AtomicLong();
-
-    private volatile long maxCommitNanos;
-
-    private volatile int largestGroup;
 
     /**
      * Create a writer with the default settings of {@link GroupCommitProperties}.
@@ -181,7 +149,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
         this.offerTimeout = properties.getOfferTimeout();
         this.statementCacheSize = properties.getStatementCacheSize();
         this.lockErrorClassifier = lockErrorClassifier;
-        this.listeners = List.copyOf(listeners);
+        this.tracker = new GroupCommitTracker(listeners);
         this.queue = new LinkedBlockingQueue<>(this.queueCapacity);
     }
 
@@ -245,19 +213,19 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
                     : this.queue.offer(pending, this.offerTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            this.rejectedUnits.increment();
+            this.tracker.unitRejected();
             throw new RejectedExecutionException("Interrupted while waiting for space in the group commit queue", ex);
         }
         if (!offered) {
-            this.rejectedUnits.increment();
+            this.tracker.unitRejected();
             throw new GroupCommitQueueFullException(this.queueCapacity, this.offerTimeout);
         }
         // Stopped meanwhile: if the draining writer has not taken the unit, it never will.
         if (current.stopRequested && this.queue.remove(pending)) {
-            this.rejectedUnits.increment();
+            this.tracker.unitRejected();
             throw new GroupCommitStoppedException();
         }
-        return pending.future;
+        return pending.future();
     }
 
     /**
@@ -265,24 +233,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
      * @return counts and timings
      */
     public GroupCommitStats stats() {
-        long groupCount = this.groups.get();
-        long commitCount = this.commits.get();
-        long dequeued = this.groupedUnits.get();
-        return new GroupCommitStats(
-                this.committedUnits.get(),
-                this.failedUnits.get(),
-                this.rejectedUnits.sum(),
-                this.lockErrorUnits.get(),
-                groupCount,
-                this.failedGroups.get(),
-                this.largestGroup,
-                (groupCount > 0) ? (double) dequeued / groupCount : 0.0,
-                this.queue.size(),
-                this.queueCapacity,
-                (dequeued > 0) ? this.queueWaitNanos.get() / 1e6 / dequeued : 0.0,
-                (commitCount > 0) ? this.commitNanos.get() / 1e6 / commitCount : 0.0,
-                this.maxCommitNanos / 1e6,
-                this.accepting);
+        return this.tracker.stats(this.queue.size(), this.queueCapacity, this.accepting);
     }
 
     /**
@@ -371,7 +322,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
         }
         synchronized (this.lifecycleMonitor) {
             if (!this.accepting) {
-                this.rejectedUnits.increment();
+                this.tracker.unitRejected();
                 throw new GroupCommitStoppedException();
             }
             current = this.worker;
@@ -443,52 +394,10 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
         } catch (SQLException ex) {
             logger.debug("Could not close the group commit writer's connection", ex);
         }
+
+        /** The writer thread, its connection and its prepared statements. */
     }
 
-    private void notifyListeners(Consumer<GroupCommitListener> event) {
-        for (GroupCommitListener listener : this.listeners) {
-            try {
-                event.accept(listener);
-            } catch (RuntimeException ex) {
-                logger.warn("GroupCommitListener " + listener + " failed", ex);
-            }
-        }
-    }
-
-    /** A unit waiting in the queue, and what its caller waits on. */
-    private static final class PendingUnit<T extends @Nullable Object> {
-
-        final WriteUnit<T> unit;
-
-        final long enqueuedNanos;
-
-        final CompletableFuture<T> future = new CompletableFuture<>();
-
-        @Nullable
-        T result;
-
-        @Nullable
-        Throwable failure;
-
-        PendingUnit(WriteUnit<T> unit, long enqueuedNanos) {
-            this.unit = unit;
-            this.enqueuedNanos = enqueuedNanos;
-        }
-
-        void run(JdbcTemplate jdbc) {
-            this.result = this.unit.run(jdbc);
-        }
-
-        void complete() {
-            if (this.failure != null) {
-                this.future.completeExceptionally(this.failure);
-            } else {
-                this.future.complete(this.result);
-            }
-        }
-    }
-
-    /** The writer thread, its connection and its prepared statements. */
     private final class Worker implements Runnable {
 
         final Thread thread;
@@ -618,7 +527,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
                         logger.error("Group commit writer failed to run a group", ex);
                         rollbackQuietly();
                         for (PendingUnit<?> pending : group) {
-                            pending.future.completeExceptionally(ex);
+                            pending.future().completeExceptionally(ex);
                         }
                     }
                     group.clear();
@@ -644,14 +553,11 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
             int size = group.size();
             long waited = 0;
             for (PendingUnit<?> pending : group) {
-                long wait = started - pending.enqueuedNanos;
+                long wait = started - pending.enqueuedNanos();
                 waited += wait;
-                if (!GroupCommitWriter.this.listeners.isEmpty()) {
-                    notifyListeners((listener) -> listener.onDequeued(wait));
-                }
+                GroupCommitWriter.this.tracker.unitDequeued(wait);
             }
-            GroupCommitWriter.this.queueWaitNanos.addAndGet(waited);
-            GroupCommitWriter.this.groupedUnits.addAndGet(size);
+            GroupCommitWriter.this.tracker.groupDequeued(size, waited);
             int from = 0;
             while (from < size) {
                 from = runTransaction(group, from);
@@ -667,13 +573,13 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
             List<PendingUnit<?>> failed = new ArrayList<>();
             int size = group.size();
             int next = from;
-            while (next < size && group.get(next).future.isDone()) {
+            while (next < size && group.get(next).isDone()) {
                 next++; // cancelled before it started
             }
             if (next == size) {
                 return size;
             }
-            GroupCommitWriter.this.groups.incrementAndGet();
+            GroupCommitWriter.this.tracker.transactionStarted();
             WriteTurn.Holder turnHeld;
             try {
                 // With the single writer, the group waits its turn like any write transaction of the application.
@@ -716,18 +622,14 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
             }
             for (; next < size; next++) {
                 PendingUnit<?> pending = group.get(next);
-                if (pending.future.isDone()) {
+                if (pending.isDone()) {
                     continue;
                 }
                 String step = "SAVEPOINT group_commit_unit";
                 try {
                     this.savepoint.executeUpdate();
-                    try {
-                        pending.run(jdbc);
-                    } catch (Throwable ex) {
-                        pending.failure = ex;
-                    }
-                    if (pending.failure != null) {
+                    pending.run(jdbc);
+                    if (pending.failure() != null) {
                         step = "ROLLBACK TO group_commit_unit";
                         this.rollbackToSavepoint.executeUpdate();
                     }
@@ -738,16 +640,15 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
                     rollbackQuietly();
                     DataAccessException failure =
                             translate("Group commit transaction ended early, its units were rolled back", step, ex);
-                    if (pending.failure == null) {
-                        pending.failure = failure;
-                    }
+                    pending.fail(failure);
                     failed.add(pending);
                     failGroup(succeeded, failed, failure);
                     return next + 1;
                 }
-                if (pending.failure != null) {
+                Throwable failure = pending.failure();
+                if (failure != null) {
                     failed.add(pending);
-                    noteLockError(pending.failure);
+                    noteLockError(failure);
                 } else {
                     succeeded.add(pending);
                 }
@@ -765,7 +666,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
                 return size;
             }
             long commitTook = System.nanoTime() - commitStarted;
-            recordCommit(succeeded.size(), failed.size(), commitTook);
+            GroupCommitWriter.this.tracker.groupCommitted(succeeded.size(), failed.size(), commitTook);
             for (PendingUnit<?> pending : succeeded) {
                 finish(pending);
             }
@@ -782,18 +683,13 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
         private void failGroup(
                 List<PendingUnit<?>> succeeded, List<PendingUnit<?>> failed, DataAccessException failure) {
             int units = succeeded.size() + failed.size();
-            GroupCommitWriter.this.failedGroups.incrementAndGet();
-            GroupCommitWriter.this.failedUnits.addAndGet(units);
-            if (GroupCommitWriter.this.lockErrorClassifier.isLockError(failure)) {
-                // Another process held the lock past busy_timeout at BEGIN IMMEDIATE or COMMIT.
-                GroupCommitWriter.this.lockErrorUnits.addAndGet(succeeded.size());
-            }
-            recordGroupSize(units);
-            notifyListeners((listener) -> listener.onGroupFailed(units, failure));
+            // A lock error here: another process held the lock past busy_timeout at BEGIN IMMEDIATE or COMMIT.
+            int lockErrorUnits = GroupCommitWriter.this.lockErrorClassifier.isLockError(failure) ? succeeded.size() : 0;
+            GroupCommitWriter.this.tracker.groupFailed(units, lockErrorUnits, failure);
             logger.debug("Group commit of " + units + " units failed", failure);
             for (PendingUnit<?> pending : succeeded) {
-                if (!pending.future.isDone()) {
-                    pending.failure = failure;
+                if (!pending.isDone()) {
+                    pending.fail(failure);
                     finish(pending);
                 }
             }
@@ -814,31 +710,9 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
             }
         }
 
-        private void recordCommit(int committed, int failed, long took) {
-            GroupCommitWriter.this.committedUnits.addAndGet(committed);
-            GroupCommitWriter.this.failedUnits.addAndGet(failed);
-            GroupCommitWriter.this.commits.incrementAndGet();
-            GroupCommitWriter.this.commitNanos.addAndGet(took);
-            if (took > GroupCommitWriter.this.maxCommitNanos) {
-                GroupCommitWriter.this.maxCommitNanos = took;
-            }
-            recordGroupSize(committed + failed);
-            notifyListeners((listener) -> listener.onGroupCommitted(committed + failed, failed, took));
-        }
-
-        private void recordGroupSize(int units) {
-            if (units > GroupCommitWriter.this.largestGroup) {
-                GroupCommitWriter.this.largestGroup = units;
-            }
-        }
-
         private void noteLockError(Throwable failure) {
             String code = GroupCommitWriter.this.lockErrorClassifier.lockErrorCode(failure);
-            if (code == null) {
-                return;
-            }
-            GroupCommitWriter.this.lockErrorUnits.incrementAndGet();
-            if (GroupCommitWriter.this.lockErrorWarned.compareAndSet(false, true)) {
+            if (code != null && GroupCommitWriter.this.tracker.unitLockError()) {
                 logger.warn("A group commit unit failed with a lock error (" + code + ") although the writer holds"
                         + " the write lock: does it use a connection other than the JdbcTemplate it is given? The"
                         + " unit was rolled back and its caller got the error (logged once)");
@@ -884,34 +758,6 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
                     logger.debug("Could not close a group commit statement", ex);
                 }
             }
-        }
-    }
-
-    /**
-     * Hands out the writer's connection to a unit's {@link JdbcTemplate} and never lets it be closed, as
-     * Spring's {@code SingleConnectionDataSource} with {@code suppressClose} does, without another proxy.
-     */
-    private static final class BoundConnectionDataSource extends AbstractDataSource implements SmartDataSource {
-
-        private final Connection connection;
-
-        BoundConnectionDataSource(Connection connection) {
-            this.connection = connection;
-        }
-
-        @Override
-        public Connection getConnection() {
-            return this.connection;
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) {
-            return this.connection;
-        }
-
-        @Override
-        public boolean shouldClose(Connection con) {
-            return false;
         }
     }
 }
