@@ -4,10 +4,8 @@ import io.github.sqlitehybrid.retry.LockErrorClassifier;
 import io.github.sqlitehybrid.retry.SqliteLockErrorClassifier;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -15,20 +13,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.AbstractDataSource;
-import org.springframework.jdbc.datasource.SmartDataSource;
 import org.springframework.util.Assert;
 import org.sqlite.SQLiteConnection;
 
@@ -99,11 +89,6 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
      */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 3072;
 
-    private static final Log logger = LogFactory.getLog(GroupCommitWriter.class);
-
-    /** How long an idle writer sleeps before it looks at its stop flag again. */
-    private static final long IDLE_POLL_MILLIS = 100;
-
     private final DataSource dataSource;
 
     private final int maxBatch;
@@ -116,7 +101,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
 
     private final LockErrorClassifier lockErrorClassifier;
 
-    private final List<GroupCommitListener> listeners;
+    private final GroupCommitTracker tracker;
 
     private final LinkedBlockingQueue<PendingUnit<?>> queue;
 
@@ -126,33 +111,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
 
     private boolean lifecycleRunning;
 
-    private volatile @Nullable Worker worker;
-
-    private final AtomicBoolean lockErrorWarned = new AtomicBoolean();
-
-    private final LongAdder rejectedUnits = new LongAdder();
-
-    private final AtomicLong committedUnits = new AtomicLong();
-
-    private final AtomicLong failedUnits = new AtomicLong();
-
-    private final AtomicLong lockErrorUnits = new AtomicLong();
-
-    private final AtomicLong groups = new AtomicLong();
-
-    private final AtomicLong failedGroups = new AtomicLong();
-
-    private final AtomicLong groupedUnits = new AtomicLong();
-
-    private final AtomicLong queueWaitNanos = new AtomicLong();
-
-    private final AtomicLong commits = new AtomicLong();
-
-    private final AtomicLong commitNanos = new AtomicLong();
-
-    private volatile long maxCommitNanos;
-
-    private volatile int largestGroup;
+    private volatile @Nullable GroupCommitWorker worker;
 
     /**
      * Create a writer with the default settings of {@link GroupCommitProperties}.
@@ -181,7 +140,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
         this.offerTimeout = properties.getOfferTimeout();
         this.statementCacheSize = properties.getStatementCacheSize();
         this.lockErrorClassifier = lockErrorClassifier;
-        this.listeners = List.copyOf(listeners);
+        this.tracker = new GroupCommitTracker(listeners);
         this.queue = new LinkedBlockingQueue<>(this.queueCapacity);
     }
 
@@ -203,8 +162,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
                     + " unit or from an action attached to a future; it would wait for itself. Do the work in the"
                     + " calling unit, or attach the action with an ...Async method.");
         }
-        WriteTurn turn = obtainWorker().turn;
-        if (turn != null && turn.isHeldByCurrentThread()) {
+        if (obtainWorker().isTurnHeldByCurrentThread()) {
             throw new IllegalStateException("GroupCommitWriter.execute was called inside a write transaction of its"
                     + " own thread, which holds the write turn: the group could only commit once that transaction"
                     + " ends, and the transaction waits for this call. Call submit instead and leave its future"
@@ -236,7 +194,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
      */
     public <T extends @Nullable Object> CompletableFuture<T> submit(WriteUnit<T> unit) {
         Assert.notNull(unit, "'unit' must not be null");
-        Worker current = obtainWorker();
+        GroupCommitWorker current = obtainWorker();
         PendingUnit<T> pending = new PendingUnit<>(unit, System.nanoTime());
         boolean offered;
         try {
@@ -245,19 +203,19 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
                     : this.queue.offer(pending, this.offerTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            this.rejectedUnits.increment();
+            this.tracker.unitRejected();
             throw new RejectedExecutionException("Interrupted while waiting for space in the group commit queue", ex);
         }
         if (!offered) {
-            this.rejectedUnits.increment();
+            this.tracker.unitRejected();
             throw new GroupCommitQueueFullException(this.queueCapacity, this.offerTimeout);
         }
         // Stopped meanwhile: if the draining writer has not taken the unit, it never will.
-        if (current.stopRequested && this.queue.remove(pending)) {
-            this.rejectedUnits.increment();
+        if (current.isStopRequested() && this.queue.remove(pending)) {
+            this.tracker.unitRejected();
             throw new GroupCommitStoppedException();
         }
-        return pending.future;
+        return pending.future();
     }
 
     /**
@@ -265,24 +223,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
      * @return counts and timings
      */
     public GroupCommitStats stats() {
-        long groupCount = this.groups.get();
-        long commitCount = this.commits.get();
-        long dequeued = this.groupedUnits.get();
-        return new GroupCommitStats(
-                this.committedUnits.get(),
-                this.failedUnits.get(),
-                this.rejectedUnits.sum(),
-                this.lockErrorUnits.get(),
-                groupCount,
-                this.failedGroups.get(),
-                this.largestGroup,
-                (groupCount > 0) ? (double) dequeued / groupCount : 0.0,
-                this.queue.size(),
-                this.queueCapacity,
-                (dequeued > 0) ? this.queueWaitNanos.get() / 1e6 / dequeued : 0.0,
-                (commitCount > 0) ? this.commitNanos.get() / 1e6 / commitCount : 0.0,
-                this.maxCommitNanos / 1e6,
-                this.accepting);
+        return this.tracker.stats(this.queue.size(), this.queueCapacity, this.accepting);
     }
 
     /**
@@ -292,8 +233,8 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
     @Override
     public void start() {
         synchronized (this.lifecycleMonitor) {
-            Worker previous = this.worker;
-            if (previous != null && previous.stopRequested) {
+            GroupCommitWorker previous = this.worker;
+            if (previous != null && previous.isStopRequested()) {
                 previous.awaitTermination();
                 this.worker = null;
             }
@@ -323,7 +264,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
      */
     @Override
     public void stop(Runnable callback) {
-        Worker current;
+        GroupCommitWorker current;
         synchronized (this.lifecycleMonitor) {
             this.accepting = false;
             this.lifecycleRunning = false;
@@ -343,7 +284,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
     @Override
     public boolean isRunning() {
         synchronized (this.lifecycleMonitor) {
-            return this.lifecycleRunning || (this.worker != null && !this.worker.stopRequested);
+            return this.lifecycleRunning || (this.worker != null && !this.worker.isStopRequested());
         }
     }
 
@@ -364,67 +305,85 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
         stop();
     }
 
-    private Worker obtainWorker() {
-        Worker current = this.worker;
-        if (current != null && !current.stopRequested) {
+    private GroupCommitWorker obtainWorker() {
+        GroupCommitWorker current = this.worker;
+        if (current != null && !current.isStopRequested()) {
             return current;
         }
         synchronized (this.lifecycleMonitor) {
             if (!this.accepting) {
-                this.rejectedUnits.increment();
+                this.tracker.unitRejected();
                 throw new GroupCommitStoppedException();
             }
             current = this.worker;
-            if (current == null || current.stopRequested) {
+            if (current == null || current.isStopRequested()) {
                 current = openWorker();
-                current.thread.start();
+                current.start();
                 this.worker = current;
             }
             return current;
         }
     }
 
-    private Worker openWorker() {
-        Connection handle;
+    /** Take a connection and set up a worker on it, on the caller's thread so that a failure reaches the caller. */
+    private GroupCommitWorker openWorker() {
+        Connection handle = openConnection();
         try {
-            // With the single writer, a connection of its write pool: the writer takes the write turn around each
-            // group itself, and keeps the connection (and its prepared statements) between groups.
-            handle = this.dataSource.isWrapperFor(SqliteSingleWriterDataSource.class)
-                    ? this.dataSource
-                            .unwrap(SqliteSingleWriterDataSource.class)
-                            .getWritePool()
-                            .getConnection()
-                    : this.dataSource.getConnection();
-        } catch (SQLException ex) {
-            throw new UncategorizedSQLException("Opening the group commit writer's connection", null, ex);
-        }
-        try {
-            if (!handle.isWrapperFor(SQLiteConnection.class)) {
-                String product = handle.getMetaData().getDatabaseProductName();
-                throw new IllegalStateException("GroupCommitWriter needs a SQLite DataSource, but " + this.dataSource
-                        + " gave a " + product + " connection. Point it at a jdbc:sqlite: database, or set"
-                        + " sqlite.hybrid.writer.group-commit.enabled=false");
-            }
+            checkSqlite(handle);
             // Auto-commit on: the writer begins and commits itself, so no lock is held between groups.
             if (!handle.getAutoCommit()) {
                 handle.setAutoCommit(true);
             }
-            SqliteSingleWriterDataSource singleWriter = this.dataSource.isWrapperFor(SqliteSingleWriterDataSource.class)
-                    ? this.dataSource.unwrap(SqliteSingleWriterDataSource.class)
-                    : null;
-            return new Worker(handle, handle.unwrap(SQLiteConnection.class), singleWriter);
+            SqliteSingleWriterDataSource singleWriter = singleWriter();
+            GroupCommitConnection connection =
+                    new GroupCommitConnection(handle, handle.unwrap(SQLiteConnection.class), this.statementCacheSize);
+            GroupTransaction transaction = new GroupTransaction(
+                    connection,
+                    (singleWriter != null) ? singleWriter.getWriteTurn() : null,
+                    (singleWriter != null) ? singleWriter.getAcquireTimeout() : Duration.ZERO,
+                    this.lockErrorClassifier,
+                    this.tracker);
+            return new GroupCommitWorker(this.queue, this.maxBatch, connection, transaction, this.tracker);
         } catch (SQLException ex) {
-            closeQuietly(handle);
+            GroupCommitConnection.closeQuietly(handle);
             throw new UncategorizedSQLException("Preparing the group commit writer's connection", null, ex);
         } catch (RuntimeException ex) {
-            closeQuietly(handle);
+            GroupCommitConnection.closeQuietly(handle);
             throw ex;
         }
     }
 
+    private Connection openConnection() {
+        try {
+            // With the single writer, a connection of its write pool: the writer takes the write turn around each
+            // group itself, and keeps the connection (and its prepared statements) between groups.
+            SqliteSingleWriterDataSource singleWriter = singleWriter();
+            return (singleWriter != null)
+                    ? singleWriter.getWritePool().getConnection()
+                    : this.dataSource.getConnection();
+        } catch (SQLException ex) {
+            throw new UncategorizedSQLException("Opening the group commit writer's connection", null, ex);
+        }
+    }
+
+    private void checkSqlite(Connection handle) throws SQLException {
+        if (!handle.isWrapperFor(SQLiteConnection.class)) {
+            String product = handle.getMetaData().getDatabaseProductName();
+            throw new IllegalStateException("GroupCommitWriter needs a SQLite DataSource, but " + this.dataSource
+                    + " gave a " + product + " connection. Point it at a jdbc:sqlite: database, or set"
+                    + " sqlite.hybrid.writer.group-commit.enabled=false");
+        }
+    }
+
+    private @Nullable SqliteSingleWriterDataSource singleWriter() throws SQLException {
+        return this.dataSource.isWrapperFor(SqliteSingleWriterDataSource.class)
+                ? this.dataSource.unwrap(SqliteSingleWriterDataSource.class)
+                : null;
+    }
+
     private boolean isWriterThread() {
-        Worker current = this.worker;
-        return current != null && current.thread == Thread.currentThread();
+        GroupCommitWorker current = this.worker;
+        return current != null && current.isWorkerThread();
     }
 
     private static RuntimeException unchecked(Throwable failure) {
@@ -435,483 +394,5 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
             throw error;
         }
         return new UndeclaredThrowableException(failure);
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException ex) {
-            logger.debug("Could not close the group commit writer's connection", ex);
-        }
-    }
-
-    private void notifyListeners(Consumer<GroupCommitListener> event) {
-        for (GroupCommitListener listener : this.listeners) {
-            try {
-                event.accept(listener);
-            } catch (RuntimeException ex) {
-                logger.warn("GroupCommitListener " + listener + " failed", ex);
-            }
-        }
-    }
-
-    /** A unit waiting in the queue, and what its caller waits on. */
-    private static final class PendingUnit<T extends @Nullable Object> {
-
-        final WriteUnit<T> unit;
-
-        final long enqueuedNanos;
-
-        final CompletableFuture<T> future = new CompletableFuture<>();
-
-        @Nullable
-        T result;
-
-        @Nullable
-        Throwable failure;
-
-        PendingUnit(WriteUnit<T> unit, long enqueuedNanos) {
-            this.unit = unit;
-            this.enqueuedNanos = enqueuedNanos;
-        }
-
-        void run(JdbcTemplate jdbc) {
-            this.result = this.unit.run(jdbc);
-        }
-
-        void complete() {
-            if (this.failure != null) {
-                this.future.completeExceptionally(this.failure);
-            } else {
-                this.future.complete(this.result);
-            }
-        }
-    }
-
-    /** The writer thread, its connection and its prepared statements. */
-    private final class Worker implements Runnable {
-
-        final Thread thread;
-
-        volatile boolean stopRequested;
-
-        private final Connection handle;
-
-        private final List<Runnable> stopCallbacks = new ArrayList<>();
-
-        private final CountDownLatch terminated = new CountDownLatch(1);
-
-        private final SQLiteConnection sqlite;
-
-        private final boolean generatedKeys;
-
-        private final StatementCachingConnection unitConnection;
-
-        private final JdbcTemplate jdbc;
-
-        private final List<PreparedStatement> controlStatements = new ArrayList<>();
-
-        /** The single writer's turn, taken around each group's transaction; {@code null} without it. */
-        private final @Nullable WriteTurn turn;
-
-        private final Duration turnTimeout;
-
-        /** Whether a group's transaction is under way, so that its units complete after the turn is given back. */
-        private boolean holdingTurn;
-
-        private final List<PendingUnit<?>> finished = new ArrayList<>();
-
-        private final PreparedStatement begin;
-
-        private final PreparedStatement commit;
-
-        private final PreparedStatement rollback;
-
-        private final PreparedStatement savepoint;
-
-        private final PreparedStatement release;
-
-        private final PreparedStatement rollbackToSavepoint;
-
-        /**
-         * Prepare the writer's statements, on the caller's thread so that a failure reaches the caller.
-         * @param handle the connection as the DataSource gave it, closed to give it back
-         * @param sqlite the physical connection behind it, which the writer works on
-         */
-        Worker(Connection handle, SQLiteConnection sqlite, @Nullable SqliteSingleWriterDataSource singleWriter)
-                throws SQLException {
-            this.handle = handle;
-            this.turn = (singleWriter != null) ? singleWriter.getWriteTurn() : null;
-            this.turnTimeout = (singleWriter != null) ? singleWriter.getAcquireTimeout() : Duration.ZERO;
-            try {
-                this.begin = prepareControl(sqlite, "BEGIN IMMEDIATE");
-                this.commit = prepareControl(sqlite, "COMMIT");
-                this.rollback = prepareControl(sqlite, "ROLLBACK");
-                this.savepoint = prepareControl(sqlite, "SAVEPOINT group_commit_unit");
-                this.release = prepareControl(sqlite, "RELEASE group_commit_unit");
-                this.rollbackToSavepoint = prepareControl(sqlite, "ROLLBACK TO group_commit_unit");
-            } catch (SQLException ex) {
-                closeControlStatements();
-                throw ex;
-            }
-            this.sqlite = sqlite;
-            // Both flags are set back before the connection returns to the pool.
-            this.generatedKeys = sqlite.getConnectionConfig().isGetGeneratedKeys();
-            // Off, unless a statement asks for them: see StatementCachingConnection.
-            sqlite.getConnectionConfig().setGetGeneratedKeys(false);
-            // In auto-commit mode sqlite-jdbc follows every statement with a BEGIN/COMMIT probe, which inside the
-            // writer's own transaction only fails, at a cost of about a microsecond each. Clearing the driver's
-            // flag (no SQL is run) skips the probe; SQLite itself stays in auto-commit between groups, so no lock
-            // is held.
-            sqlite.getConnectionConfig().setAutoCommit(false);
-            this.unitConnection = new StatementCachingConnection(
-                    sqlite, GroupCommitWriter.this.statementCacheSize, this.generatedKeys);
-            this.jdbc = new JdbcTemplate(new BoundConnectionDataSource(this.unitConnection.connection()));
-            this.thread = new Thread(this, "sqlite-group-commit");
-            // Daemon: an application that never closes its context must still be able to exit.
-            this.thread.setDaemon(true);
-        }
-
-        private PreparedStatement prepareControl(SQLiteConnection sqlite, String sql) throws SQLException {
-            PreparedStatement statement = sqlite.prepareStatement(sql);
-            this.controlStatements.add(statement);
-            return statement;
-        }
-
-        void requestStop(Runnable callback) {
-            synchronized (this.stopCallbacks) {
-                if (this.terminated.getCount() > 0) {
-                    this.stopCallbacks.add(callback);
-                    this.stopRequested = true;
-                    return;
-                }
-            }
-            callback.run();
-        }
-
-        void awaitTermination() {
-            try {
-                this.terminated.await();
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void run() {
-            List<PendingUnit<?>> group = new ArrayList<>(Math.min(GroupCommitWriter.this.maxBatch, 4096));
-            try {
-                while (true) {
-                    PendingUnit<?> first = nextUnit();
-                    if (first == null) {
-                        if (this.stopRequested && GroupCommitWriter.this.queue.isEmpty()) {
-                            break;
-                        }
-                        continue;
-                    }
-                    group.add(first);
-                    GroupCommitWriter.this.queue.drainTo(group, GroupCommitWriter.this.maxBatch - 1);
-                    try {
-                        runGroup(group);
-                    } catch (RuntimeException | Error ex) {
-                        // A bug here must not strand the group's callers or end the only writer thread.
-                        logger.error("Group commit writer failed to run a group", ex);
-                        rollbackQuietly();
-                        for (PendingUnit<?> pending : group) {
-                            pending.future.completeExceptionally(ex);
-                        }
-                    }
-                    group.clear();
-                }
-            } finally {
-                shutDown();
-            }
-        }
-
-        private @Nullable PendingUnit<?> nextUnit() {
-            try {
-                return this.stopRequested
-                        ? GroupCommitWriter.this.queue.poll()
-                        : GroupCommitWriter.this.queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException ex) {
-                // Nobody should interrupt the writer; stopping is done through stop().
-                return null;
-            }
-        }
-
-        private void runGroup(List<PendingUnit<?>> group) {
-            long started = System.nanoTime();
-            int size = group.size();
-            long waited = 0;
-            for (PendingUnit<?> pending : group) {
-                long wait = started - pending.enqueuedNanos;
-                waited += wait;
-                if (!GroupCommitWriter.this.listeners.isEmpty()) {
-                    notifyListeners((listener) -> listener.onDequeued(wait));
-                }
-            }
-            GroupCommitWriter.this.queueWaitNanos.addAndGet(waited);
-            GroupCommitWriter.this.groupedUnits.addAndGet(size);
-            int from = 0;
-            while (from < size) {
-                from = runTransaction(group, from);
-            }
-        }
-
-        /**
-         * Run units from {@code from} in one transaction.
-         * @return the index of the first unit not run: the group's size, unless the transaction broke early
-         */
-        private int runTransaction(List<PendingUnit<?>> group, int from) {
-            List<PendingUnit<?>> succeeded = new ArrayList<>(group.size() - from);
-            List<PendingUnit<?>> failed = new ArrayList<>();
-            int size = group.size();
-            int next = from;
-            while (next < size && group.get(next).future.isDone()) {
-                next++; // cancelled before it started
-            }
-            if (next == size) {
-                return size;
-            }
-            GroupCommitWriter.this.groups.incrementAndGet();
-            WriteTurn.Holder turnHeld;
-            try {
-                // With the single writer, the group waits its turn like any write transaction of the application.
-                turnHeld = (this.turn != null) ? this.turn.acquire("group commit", this.turnTimeout) : null;
-            } catch (SQLException ex) {
-                failGroup(
-                        group.subList(next, size),
-                        List.of(),
-                        translate("Waiting for the write turn", "BEGIN IMMEDIATE", ex));
-                return size;
-            }
-            this.holdingTurn = true;
-            try {
-                return runUnits(group, next, succeeded, failed);
-            } finally {
-                this.holdingTurn = false;
-                if (turnHeld != null) {
-                    this.turn.release(turnHeld);
-                }
-                for (PendingUnit<?> pending : this.finished) {
-                    pending.complete();
-                }
-                this.finished.clear();
-            }
-        }
-
-        /** BEGIN IMMEDIATE, each unit in its savepoint, COMMIT; returns as {@link #runTransaction}. */
-        private int runUnits(
-                List<PendingUnit<?>> group, int first, List<PendingUnit<?>> succeeded, List<PendingUnit<?>> failed) {
-            JdbcTemplate jdbc = this.jdbc;
-            int size = group.size();
-            int next = first;
-            try {
-                this.begin.executeUpdate();
-            } catch (SQLException ex) {
-                DataAccessException failure =
-                        translate("Beginning a group commit of " + (size - next) + " units", "BEGIN IMMEDIATE", ex);
-                failGroup(group.subList(next, size), List.of(), failure);
-                return size;
-            }
-            for (; next < size; next++) {
-                PendingUnit<?> pending = group.get(next);
-                if (pending.future.isDone()) {
-                    continue;
-                }
-                String step = "SAVEPOINT group_commit_unit";
-                try {
-                    this.savepoint.executeUpdate();
-                    try {
-                        pending.run(jdbc);
-                    } catch (Throwable ex) {
-                        pending.failure = ex;
-                    }
-                    if (pending.failure != null) {
-                        step = "ROLLBACK TO group_commit_unit";
-                        this.rollbackToSavepoint.executeUpdate();
-                    }
-                    step = "RELEASE group_commit_unit";
-                    this.release.executeUpdate();
-                } catch (SQLException ex) {
-                    // The transaction ended under us (SQLite rolls back on some errors, or a unit ran COMMIT).
-                    rollbackQuietly();
-                    DataAccessException failure =
-                            translate("Group commit transaction ended early, its units were rolled back", step, ex);
-                    if (pending.failure == null) {
-                        pending.failure = failure;
-                    }
-                    failed.add(pending);
-                    failGroup(succeeded, failed, failure);
-                    return next + 1;
-                }
-                if (pending.failure != null) {
-                    failed.add(pending);
-                    noteLockError(pending.failure);
-                } else {
-                    succeeded.add(pending);
-                }
-            }
-            long commitStarted = System.nanoTime();
-            try {
-                this.commit.executeUpdate();
-            } catch (SQLException ex) {
-                rollbackQuietly();
-                DataAccessException failure = translate(
-                        "Committing a group of " + (succeeded.size() + failed.size()) + " units, none committed",
-                        "COMMIT",
-                        ex);
-                failGroup(succeeded, failed, failure);
-                return size;
-            }
-            long commitTook = System.nanoTime() - commitStarted;
-            recordCommit(succeeded.size(), failed.size(), commitTook);
-            for (PendingUnit<?> pending : succeeded) {
-                finish(pending);
-            }
-            for (PendingUnit<?> pending : failed) {
-                finish(pending);
-            }
-            return size;
-        }
-
-        /**
-         * End a group whose transaction failed: units that had succeeded get the failure; units that threw keep
-         * their own exception.
-         */
-        private void failGroup(
-                List<PendingUnit<?>> succeeded, List<PendingUnit<?>> failed, DataAccessException failure) {
-            int units = succeeded.size() + failed.size();
-            GroupCommitWriter.this.failedGroups.incrementAndGet();
-            GroupCommitWriter.this.failedUnits.addAndGet(units);
-            if (GroupCommitWriter.this.lockErrorClassifier.isLockError(failure)) {
-                // Another process held the lock past busy_timeout at BEGIN IMMEDIATE or COMMIT.
-                GroupCommitWriter.this.lockErrorUnits.addAndGet(succeeded.size());
-            }
-            recordGroupSize(units);
-            notifyListeners((listener) -> listener.onGroupFailed(units, failure));
-            logger.debug("Group commit of " + units + " units failed", failure);
-            for (PendingUnit<?> pending : succeeded) {
-                if (!pending.future.isDone()) {
-                    pending.failure = failure;
-                    finish(pending);
-                }
-            }
-            for (PendingUnit<?> pending : failed) {
-                finish(pending);
-            }
-        }
-
-        /**
-         * Complete a unit's future, or, while the group holds the write turn, once it has given the turn back: a
-         * caller whose unit is done must find the turn free.
-         */
-        private void finish(PendingUnit<?> pending) {
-            if (this.holdingTurn) {
-                this.finished.add(pending);
-            } else {
-                pending.complete();
-            }
-        }
-
-        private void recordCommit(int committed, int failed, long took) {
-            GroupCommitWriter.this.committedUnits.addAndGet(committed);
-            GroupCommitWriter.this.failedUnits.addAndGet(failed);
-            GroupCommitWriter.this.commits.incrementAndGet();
-            GroupCommitWriter.this.commitNanos.addAndGet(took);
-            if (took > GroupCommitWriter.this.maxCommitNanos) {
-                GroupCommitWriter.this.maxCommitNanos = took;
-            }
-            recordGroupSize(committed + failed);
-            notifyListeners((listener) -> listener.onGroupCommitted(committed + failed, failed, took));
-        }
-
-        private void recordGroupSize(int units) {
-            if (units > GroupCommitWriter.this.largestGroup) {
-                GroupCommitWriter.this.largestGroup = units;
-            }
-        }
-
-        private void noteLockError(Throwable failure) {
-            String code = GroupCommitWriter.this.lockErrorClassifier.lockErrorCode(failure);
-            if (code == null) {
-                return;
-            }
-            GroupCommitWriter.this.lockErrorUnits.incrementAndGet();
-            if (GroupCommitWriter.this.lockErrorWarned.compareAndSet(false, true)) {
-                logger.warn("A group commit unit failed with a lock error (" + code + ") although the writer holds"
-                        + " the write lock: does it use a connection other than the JdbcTemplate it is given? The"
-                        + " unit was rolled back and its caller got the error (logged once)");
-            }
-        }
-
-        private DataAccessException translate(String task, String sql, SQLException ex) {
-            DataAccessException translated = this.jdbc.getExceptionTranslator().translate(task, sql, ex);
-            return (translated != null) ? translated : new UncategorizedSQLException(task, sql, ex);
-        }
-
-        private void rollbackQuietly() {
-            try {
-                this.rollback.executeUpdate();
-            } catch (SQLException ex) {
-                // "no transaction is active": SQLite already rolled back.
-                logger.debug("ROLLBACK after a failed group commit", ex);
-            }
-        }
-
-        private void shutDown() {
-            // Nothing should be open here; if a bug left a transaction, it must not reach the pool.
-            rollbackQuietly();
-            this.unitConnection.closeAll();
-            this.sqlite.getConnectionConfig().setAutoCommit(true);
-            this.sqlite.getConnectionConfig().setGetGeneratedKeys(this.generatedKeys);
-            closeControlStatements();
-            closeQuietly(this.handle);
-            List<Runnable> callbacks;
-            synchronized (this.stopCallbacks) {
-                this.stopRequested = true;
-                this.terminated.countDown();
-                callbacks = new ArrayList<>(this.stopCallbacks);
-            }
-            callbacks.forEach(Runnable::run);
-        }
-
-        private void closeControlStatements() {
-            for (PreparedStatement statement : this.controlStatements) {
-                try {
-                    statement.close();
-                } catch (SQLException ex) {
-                    logger.debug("Could not close a group commit statement", ex);
-                }
-            }
-        }
-    }
-
-    /**
-     * Hands out the writer's connection to a unit's {@link JdbcTemplate} and never lets it be closed, as
-     * Spring's {@code SingleConnectionDataSource} with {@code suppressClose} does, without another proxy.
-     */
-    private static final class BoundConnectionDataSource extends AbstractDataSource implements SmartDataSource {
-
-        private final Connection connection;
-
-        BoundConnectionDataSource(Connection connection) {
-            this.connection = connection;
-        }
-
-        @Override
-        public Connection getConnection() {
-            return this.connection;
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) {
-            return this.connection;
-        }
-
-        @Override
-        public boolean shouldClose(Connection con) {
-            return false;
-        }
     }
 }

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * Entry point of the benchmarks jar: {@code contention} (the default) or {@code write-buffer}, followed by
- * that benchmark's own arguments.
+ * Entry point of the benchmarks jar: {@code contention} (the default), {@code write-buffer} or
+ * {@code group-commit} ({@link GroupCommitBenchmark}), followed by that benchmark's own arguments.
  *
  * <p>{@code contention} prints, for the single-row insert and the read-then-write claim at 4, 16 and 64 threads, each variant's
  * throughput, errors and latencies, and its throughput as a ratio to one thread doing the same work
@@ -29,6 +29,7 @@ import org.springframework.util.FileSystemUtils;
  * ./mvnw -q -pl sqlite-hybrid-benchmarks -am package -DskipTests
  * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar contention [operations, default 8000] [threads, default 4,16,64]
  * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar write-buffer [upserts [rounds]]
+ * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar group-commit [operations [rounds]]
  * </pre>
  */
 public final class Benchmarks {
@@ -43,8 +44,10 @@ public final class Benchmarks {
         switch (which) {
             case "contention" -> contention(rest);
             case "write-buffer" -> WriteBufferBenchmark.main(rest);
+            case "group-commit" -> GroupCommitBenchmark.main(rest);
             default ->
-                throw new IllegalArgumentException("Unknown benchmark '" + which + "': use contention or write-buffer");
+                throw new IllegalArgumentException(
+                        "Unknown benchmark '" + which + "': use contention, write-buffer or group-commit");
         }
     }
 

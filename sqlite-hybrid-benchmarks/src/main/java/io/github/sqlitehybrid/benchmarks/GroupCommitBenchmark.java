@@ -1,10 +1,12 @@
-package io.github.sqlitehybrid.writer;
+package io.github.sqlitehybrid.benchmarks;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.github.sqlitehybrid.pragma.PragmaApplyingDataSource;
 import io.github.sqlitehybrid.pragma.PragmaProperties;
 import io.github.sqlitehybrid.pragma.SqlitePragmas;
 import io.github.sqlitehybrid.retry.SqliteLockErrorClassifier;
+import io.github.sqlitehybrid.writer.GroupCommitProperties;
+import io.github.sqlitehybrid.writer.GroupCommitWriter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -25,18 +27,18 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.springframework.util.FileSystemUtils;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
 /**
  * Compares one thread doing every write in its own transaction with the {@link GroupCommitWriter} fed by 4,
- * 16 and 64 threads, for single-row inserts and for read-then-write job claims. Not a test: run it with
+ * 16 and 64 threads, for single-row inserts and for read-then-write job claims. Run it with
  *
  * <pre>
- * ./mvnw -q -pl sqlite-hybrid-autoconfigure test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=io.github.sqlitehybrid.writer.GroupCommitBenchmark [-Dexec.args="40000 3"]
+ * ./mvnw -q -pl sqlite-hybrid-benchmarks -am package -DskipTests
+ * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar group-commit [operations [rounds]]
  * </pre>
  *
  * <p>Arguments: operations per configuration (default 40,000) and rounds (default 3). Every configuration
@@ -47,6 +49,9 @@ import org.sqlite.SQLiteDataSource;
  * thread, or the group commit writer), which are steadier than throughput on a shared machine. "no stmt
  * cache" is the writer with {@code statement-cache-size=0}, to show what reusing prepared statements is worth;
  * "no gen. keys" is the serial thread with sqlite-jdbc's generated keys off, as the writer runs by default.
+ *
+ * <p>It uses the starter's public API only: a {@link GroupCommitWriter} built on a SQLite DataSource with the
+ * starter's PRAGMAs. The writer's thread, whose CPU time it reads, is found by its name.
  */
 public final class GroupCommitBenchmark {
 
@@ -62,7 +67,7 @@ public final class GroupCommitBenchmark {
 
     private final ThreadMXBean threadCpu = ManagementFactory.getThreadMXBean();
 
-    private GroupCommitBenchmark(int operations, Path dir) {
+    GroupCommitBenchmark(int operations, Path dir) {
         this.operations = operations;
         this.dir = dir;
     }
@@ -77,21 +82,29 @@ public final class GroupCommitBenchmark {
         int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
         Path dir = Files.createTempDirectory("group-commit-benchmark");
         try {
-            GroupCommitBenchmark benchmark = new GroupCommitBenchmark(operations, dir);
-            benchmark.warmUp();
-            for (int round = 0; round < rounds; round++) {
-                for (Workload workload : Workload.values()) {
-                    benchmark.run(workload);
-                }
-            }
-            benchmark.print(rounds);
+            System.out.print(run(dir, operations, rounds));
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(GroupCommitBenchmark::deleteQuietly);
+            FileSystemUtils.deleteRecursively(dir);
+        }
+    }
+
+    /**
+     * Warm up, run every configuration once per round, and return the table.
+     * @param dir where the database files go
+     * @param operations operations per configuration
+     * @param rounds how many times each configuration runs
+     * @return the table, as printed
+     * @throws Exception if a configuration fails or leaves the wrong rows
+     */
+    static String run(Path dir, int operations, int rounds) throws Exception {
+        GroupCommitBenchmark benchmark = new GroupCommitBenchmark(operations, dir);
+        benchmark.warmUp();
+        for (int round = 0; round < rounds; round++) {
+            for (Workload workload : Workload.values()) {
+                benchmark.run(workload);
             }
         }
-        // The JIT compiler's and sqlite-jdbc's threads must not keep exec:java waiting.
-        System.exit(0);
+        return benchmark.table(rounds);
     }
 
     private void warmUp() throws Exception {
@@ -116,7 +129,7 @@ public final class GroupCommitBenchmark {
      * @param generatedKeys sqlite-jdbc's default; off, it no longer matches every statement against a regular
      *     expression nor follows each INSERT with a {@code SELECT last_insert_rowid()} (the writer turns it off)
      */
-    private Result serial(Workload workload, boolean generatedKeys) throws Exception {
+    Result serial(Workload workload, boolean generatedKeys) throws Exception {
         DataSource dataSource = database(workload);
         long[] latencies = new long[this.operations];
         int errors = 0;
@@ -170,7 +183,7 @@ public final class GroupCommitBenchmark {
     }
 
     /** Threads calling {@link GroupCommitWriter#execute} with one operation per unit. */
-    private Result groupCommit(Workload workload, int threads, int statementCacheSize) throws Exception {
+    Result groupCommit(Workload workload, int threads, int statementCacheSize) throws Exception {
         DataSource dataSource = database(workload);
         GroupCommitProperties properties = new GroupCommitProperties();
         properties.setStatementCacheSize(statementCacheSize);
@@ -277,15 +290,16 @@ public final class GroupCommitBenchmark {
         }
     }
 
-    private void print(int rounds) {
-        System.out.printf(
+    private String table(int rounds) {
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(
                 "%nGroup commit benchmark: %,d operations per configuration, %d rounds (median shown), %d CPUs,"
                         + " Java %s%n",
                 this.operations,
                 rounds,
                 Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"));
-        System.out.printf(
+                System.getProperty("java.version")));
+        table.append(String.format(
                 "%-8s %-28s %7s %10s %7s %8s %8s %8s %9s %8s %8s%n",
                 "workload",
                 "mode",
@@ -297,7 +311,7 @@ public final class GroupCommitBenchmark {
                 "max ms",
                 "x serial",
                 "cpu us",
-                "writer us");
+                "writer us"));
         Map<String, List<Result>> byConfiguration = new LinkedHashMap<>();
         for (Result result : this.results) {
             byConfiguration
@@ -316,7 +330,7 @@ public final class GroupCommitBenchmark {
                         .sorted()
                         .toArray();
                 double opsPerSecond = median(runs, Result::opsPerSecond);
-                System.out.printf(
+                table.append(String.format(
                         "%-8s %-28s %7d %,10.0f %7d %8.3f %8.3f %8.3f %8.2fx %8.1f %8.1f%n",
                         workload.name().toLowerCase(Locale.ROOT),
                         first.mode,
@@ -328,9 +342,10 @@ public final class GroupCommitBenchmark {
                         percentile(latencies, 1.0),
                         opsPerSecond / serial,
                         median(runs, Result::cpuMicrosPerOperation),
-                        median(runs, Result::writerMicrosPerOperation));
+                        median(runs, Result::writerMicrosPerOperation)));
             }
         }
+        return table.toString();
     }
 
     private static double median(List<Result> runs, ToDoubleFunction<Result> value) {
@@ -351,15 +366,8 @@ public final class GroupCommitBenchmark {
         }
     }
 
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException ex) {
-            // a temporary file; the OS cleans up
-        }
-    }
-
-    private enum Workload {
+    /** What each operation does: insert one row, or claim the next queued job (read, then write). */
+    enum Workload {
         INSERT,
         CLAIM;
 
@@ -370,7 +378,8 @@ public final class GroupCommitBenchmark {
         static final String UPDATE_SQL = "UPDATE jobs SET status = 'running', worker = ? WHERE id = ?";
     }
 
-    private static final class Result {
+    /** One configuration's run: its operations, errors, latencies and CPU time. */
+    static final class Result {
 
         final Workload workload;
 
