@@ -5,13 +5,8 @@ import io.github.sqlitehybrid.InvalidSqliteHybridPropertyException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -61,8 +56,6 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
 
     private static final Log logger = LogFactory.getLog(LogDatabase.class);
 
-    private static final int MAX_WRITE_ATTEMPTS = 3;
-
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final String loggerName;
@@ -71,25 +64,13 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
 
     private final int maxBatchSize;
 
-    private final long flushIntervalNanos;
+    private final Duration flushInterval;
 
     private final LogFile file;
 
     private final LogStatements statements;
 
-    private final ArrayBlockingQueue<LogLine> queue;
-
-    private final LongAdder accepted = new LongAdder();
-
-    private final LongAdder dropped = new LongAdder();
-
-    private final AtomicLong written = new AtomicLong();
-
-    private final AtomicLong failed = new AtomicLong();
-
-    private final AtomicLong flushTarget = new AtomicLong();
-
-    private volatile long lastWriteMillis;
+    private final LogQueue queue;
 
     private final LastError lastError;
 
@@ -97,15 +78,11 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
 
     private final LogQueries queries;
 
-    private final Object progress = new Object();
-
+    /** Serialises start, stop and close; guards the fields below, but for {@link #writer}, read without it. */
     private final Object lifecycleMonitor = new Object();
 
-    private volatile @Nullable Thread writerThread;
-
-    private volatile boolean stopRequested;
-
-    private @Nullable BatchWriter writer;
+    /** The writer of the current start; flush() and the appender read it without the monitor. */
+    private volatile @Nullable LogWriter writer;
 
     private @Nullable Runnable detach;
 
@@ -133,8 +110,8 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
         this.loggerName = loggerName;
         this.minLevel = properties.getMinLevel();
         this.maxBatchSize = properties.getMaxBatchSize();
-        this.flushIntervalNanos = properties.getFlushInterval().toNanos();
-        this.queue = new ArrayBlockingQueue<>(properties.getQueueCapacity());
+        this.flushInterval = properties.getFlushInterval();
+        this.queue = new LogQueue(properties.getQueueCapacity());
         LogFile file = LogFile.open(properties.getPath());
         this.file = file;
         this.statements = file.prepareForWriting((connection) -> new LogStatements(file, connection));
@@ -165,13 +142,10 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
                         + factory.getClass().getName() + ", not to Logback");
                 return;
             }
-            this.stopRequested = false;
-            BatchWriter writer = new BatchWriter();
-            Thread thread = new Thread(writer::run, WRITER_THREAD_NAME);
-            thread.setDaemon(true);
+            LogWriter writer = new LogWriter(
+                    this.queue, this.statements, this.retention, this.lastError, this.maxBatchSize, this.flushInterval);
             this.writer = writer;
-            this.writerThread = thread;
-            thread.start();
+            writer.start();
             this.detach = attachAppender(context);
             this.running = true;
         }
@@ -206,24 +180,10 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
                 detach.run();
             }
             this.detach = null;
-            Thread thread = this.writerThread;
-            BatchWriter writer = this.writer;
-            this.stopRequested = true;
-            if (thread != null) {
-                thread.interrupt();
-                try {
-                    thread.join(STOP_TIMEOUT.toMillis());
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-                if (thread.isAlive()) {
-                    this.lastError.record("the writer did not finish within " + STOP_TIMEOUT.toSeconds() + "s", null);
-                } else if (writer != null && !this.queue.isEmpty()) {
-                    // A line offered while the appender was being detached: the writer is gone, write it here.
-                    writer.drainOnStop();
-                }
+            LogWriter writer = this.writer;
+            if (writer != null) {
+                writer.stop(STOP_TIMEOUT);
             }
-            this.writerThread = null;
             this.writer = null;
         }
     }
@@ -257,15 +217,12 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
 
     /** Called on the logging thread: never blocks. */
     void offer(LogLine line) {
-        if (this.queue.offer(line)) {
-            this.accepted.increment();
-        } else {
-            this.dropped.increment();
-        }
+        this.queue.offer(line);
     }
 
     boolean isWriterThread() {
-        return Thread.currentThread() == this.writerThread;
+        LogWriter writer = this.writer;
+        return writer != null && writer.isWriterThread();
     }
 
     // ---------------------------------------------------------------- operators' API
@@ -276,29 +233,15 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
      * @return whether every line accepted before the call was written or given up in time
      */
     public boolean flush(Duration timeout) {
-        long target = this.accepted.sum();
-        this.flushTarget.accumulateAndGet(target, Math::max);
-        Thread thread = this.writerThread;
-        if (thread != null) {
-            thread.interrupt();
+        long target = this.queue.requestFlush();
+        LogWriter writer = this.writer;
+        if (writer != null) {
+            writer.wake();
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (this.progress) {
-            while (settled() < target) {
-                long remaining = deadline - System.nanoTime();
-                Thread current = this.writerThread;
-                if (remaining <= 0 || current == null || !current.isAlive()) {
-                    return settled() >= target;
-                }
-                try {
-                    this.progress.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(remaining, 100_000_000L))));
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
-        }
+        return this.queue.awaitSettled(target, System.nanoTime() + timeout.toNanos(), () -> {
+            LogWriter current = this.writer;
+            return current != null && current.isAlive();
+        });
     }
 
     /**
@@ -327,14 +270,14 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
      * @return the figures
      */
     public LogDatabaseStats stats() {
-        long last = this.lastWriteMillis;
+        long last = this.queue.lastWriteMillis();
         Path path = this.file.path();
         return new LogDatabaseStats(
                 (path != null) ? path.toString() : null,
-                this.written.get(),
-                pending(),
-                this.dropped.sum(),
-                this.failed.get(),
+                this.queue.written(),
+                this.queue.pending(),
+                this.queue.dropped(),
+                this.queue.failed(),
                 (last != 0) ? Instant.ofEpochMilli(last) : null,
                 this.file.sizeBytes(),
                 this.file.walSizeBytes(),
@@ -361,179 +304,18 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
     }
 
     long writtenCount() {
-        return this.written.get();
+        return this.queue.written();
     }
 
     long droppedCount() {
-        return this.dropped.sum();
+        return this.queue.dropped();
     }
 
     long failedCount() {
-        return this.failed.get();
+        return this.queue.failed();
     }
 
     long pending() {
-        return Math.max(0, this.accepted.sum() - settled());
-    }
-
-    private long settled() {
-        return this.written.get() + this.failed.get();
-    }
-
-    private void signalProgress() {
-        synchronized (this.progress) {
-            this.progress.notifyAll();
-        }
-    }
-
-    /**
-     * The writer thread's loop. Its state belongs to that thread, and to the thread that stops it once it
-     * has ended.
-     */
-    private final class BatchWriter {
-
-        private final List<LogLine> batch = new ArrayList<>();
-
-        private int attempts;
-
-        private boolean retrying;
-
-        private long retryAt;
-
-        void run() {
-            long now = System.nanoTime();
-            long nextFlush = now + LogDatabase.this.flushIntervalNanos;
-            long nextRetention = now;
-            while (!LogDatabase.this.stopRequested) {
-                try {
-                    fill();
-                    now = System.nanoTime();
-                    boolean due = now - nextFlush >= 0;
-                    if (due) {
-                        nextFlush = now + LogDatabase.this.flushIntervalNanos;
-                    }
-                    if (shouldWrite(now, due)) {
-                        write(false);
-                    } else if (now - nextRetention >= 0) {
-                        nextRetention = LogDatabase.this.retention.runScheduled(now, this::betweenChunks);
-                    } else {
-                        await(now, nextFlush);
-                    }
-                } catch (InterruptedException ex) {
-                    // Woken by flush() or stop(): look at the flags again.
-                } catch (Throwable ex) {
-                    LogDatabase.this.lastError.record("log writer", ex);
-                    pause();
-                }
-            }
-            drainOnStop();
-        }
-
-        private boolean shouldWrite(long now, boolean due) {
-            if (this.batch.isEmpty()) {
-                return false;
-            }
-            if (this.retrying) {
-                return now - this.retryAt >= 0;
-            }
-            return this.batch.size() >= LogDatabase.this.maxBatchSize
-                    || due
-                    || LogDatabase.this.flushTarget.get() > settled();
-        }
-
-        private void fill() {
-            int room = LogDatabase.this.maxBatchSize - this.batch.size();
-            if (room > 0) {
-                LogDatabase.this.queue.drainTo(this.batch, room);
-            }
-        }
-
-        private void await(long now, long nextFlush) throws InterruptedException {
-            long until = (this.retrying && this.retryAt - nextFlush < 0) ? this.retryAt : nextFlush;
-            long wait = until - now;
-            if (wait <= 0) {
-                return;
-            }
-            if (this.retrying || this.batch.size() >= LogDatabase.this.maxBatchSize) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-                return;
-            }
-            LogLine line = LogDatabase.this.queue.poll(wait, TimeUnit.NANOSECONDS);
-            if (line != null) {
-                this.batch.add(line);
-            }
-        }
-
-        /** Write the batch; returns whether it was written. */
-        private boolean write(boolean stopping) {
-            int size = this.batch.size();
-            try {
-                LogDatabase.this.written.addAndGet(LogDatabase.this.statements.insert(this.batch));
-                LogDatabase.this.lastWriteMillis = System.currentTimeMillis();
-                LogDatabase.this.lastError.recovered();
-                this.batch.clear();
-                this.attempts = 0;
-                this.retrying = false;
-                return true;
-            } catch (Throwable ex) {
-                this.attempts++;
-                if (stopping || this.attempts >= MAX_WRITE_ATTEMPTS) {
-                    LogDatabase.this.lastError.record(
-                            "gave up " + size + " log lines after " + this.attempts + " attempts", ex);
-                    giveUp(this.batch);
-                    this.attempts = 0;
-                    this.retrying = false;
-                } else {
-                    LogDatabase.this.lastError.record("could not write " + size + " log lines, will try again", ex);
-                    this.retrying = true;
-                    this.retryAt = System.nanoTime() + LogDatabase.this.flushIntervalNanos;
-                }
-                return false;
-            } finally {
-                signalProgress();
-            }
-        }
-
-        private void giveUp(List<LogLine> lines) {
-            LogDatabase.this.failed.addAndGet(lines.size());
-            lines.clear();
-        }
-
-        /** Keep lines flowing while old ones are deleted; stop deleting when asked to stop. */
-        private boolean betweenChunks() {
-            if (LogDatabase.this.stopRequested) {
-                return false;
-            }
-            fill();
-            if (!this.retrying && this.batch.size() >= LogDatabase.this.maxBatchSize) {
-                write(false);
-            }
-            return true;
-        }
-
-        /** Write what is held and queued, one attempt per batch; after a failure, give the rest up. */
-        void drainOnStop() {
-            while (true) {
-                fill();
-                if (this.batch.isEmpty()) {
-                    return;
-                }
-                if (!write(true)) {
-                    List<LogLine> rest = new ArrayList<>();
-                    LogDatabase.this.queue.drainTo(rest);
-                    giveUp(rest);
-                    signalProgress();
-                    return;
-                }
-            }
-        }
-
-        private void pause() {
-            try {
-                TimeUnit.NANOSECONDS.sleep(Math.min(LogDatabase.this.flushIntervalNanos, 1_000_000_000L));
-            } catch (InterruptedException ex) {
-                // Woken to stop or flush.
-            }
-        }
+        return this.queue.pending();
     }
 }
