@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The lines between the appender and the writer, and what became of each: accepted into the bounded queue or
  * dropped, then written or given up by the writer. {@link LogDatabase#flush} waits here until the lines it
- * asked for are settled. Counters are atomic; the one monitor only carries that signal. No I/O.
+ * asked for are settled; the counters are atomic, the one monitor only carries that signal, and nothing here
+ * does I/O.
  */
 final class LogQueue {
 
