@@ -43,6 +43,7 @@ public final class Benchmarks {
         String[] rest = (args.length > 1) ? Arrays.copyOfRange(args, 1, args.length) : new String[0];
         switch (which) {
             case "contention" -> contention(rest);
+            case "log-database" -> LogDatabaseBenchmark.main(rest);
             case "write-buffer" -> WriteBufferBenchmark.main(rest);
             case "group-commit" -> GroupCommitBenchmark.main(rest);
             default ->

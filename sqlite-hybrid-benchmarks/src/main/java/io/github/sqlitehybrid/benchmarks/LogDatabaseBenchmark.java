@@ -1,4 +1,4 @@
-package io.github.sqlitehybrid.logdb;
+package io.github.sqlitehybrid.benchmarks;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -7,6 +7,9 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.FileAppender;
+import io.github.sqlitehybrid.logdb.LogDatabase;
+import io.github.sqlitehybrid.logdb.LogDatabaseProperties;
+import io.github.sqlitehybrid.logdb.LogDatabaseStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,11 +28,11 @@ import org.sqlite.SQLiteConfig;
 /**
  * Log lines per second into the log database against Logback's plain {@link FileAppender} and against one
  * INSERT per line on a SQLite "main database" (WAL, {@code synchronous=NORMAL}, autocommit, one reused
- * prepared statement), in the same run, with the same threads and messages. Not a test: run it with
+ * prepared statement), in the same run, with the same threads and messages. Run it with
  *
  * <pre>
- * ./mvnw -q -pl sqlite-hybrid-autoconfigure test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=io.github.sqlitehybrid.logdb.LogDatabaseBenchmark [-Dexec.args="threads lines rounds"]
+ * ./mvnw -q -pl sqlite-hybrid-benchmarks -am package -DskipTests
+ * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar log-database [threads [lines [rounds]]]
  * </pre>
  *
  * <p>The log database's rate is end to end: from the first logging call until every line is committed
@@ -41,13 +44,26 @@ public final class LogDatabaseBenchmark {
 
     private LogDatabaseBenchmark() {}
 
+    /**
+     * Run the benchmark and print its figures.
+     * @param args optionally the number of logging threads (4), lines per thread (50,000) and rounds (3)
+     * @throws Exception if a run fails or the log database does not finish writing
+     */
     public static void main(String[] args) throws Exception {
         int threads = (args.length > 0) ? Integer.parseInt(args[0]) : 4;
         int linesPerThread = (args.length > 1) ? Integer.parseInt(args[1]) : 50_000;
         int rounds = (args.length > 2) ? Integer.parseInt(args[2]) : 3;
         Path dir = Files.createTempDirectory("logdb-benchmark");
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        try {
+            System.out.print(run(dir, threads, linesPerThread, rounds));
+        } finally {
+            FileSystemUtils.deleteRecursively(dir);
+        }
+    }
 
+    /** Run every path, round after round, in a directory; returns the report. */
+    static String run(Path dir, int threads, int linesPerThread, int rounds) throws Exception {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         // Warm up every path once, then measure each in turn, round after round, and keep the medians:
         // on a shared machine, load that comes and goes then weighs on every path alike.
         round(context, dir.resolve("warm-up"), threads, Math.max(1, linesPerThread / 10));
@@ -67,35 +83,37 @@ public final class LogDatabaseBenchmark {
             dropped += round.bounded().dropped();
             logged += round.bounded().logged();
         }
-        double written = median(results, 0);
-        double calls = median(results, 1);
+        return report(results, threads, linesPerThread, rounds, logged, dropped);
+    }
+
+    private static String report(
+            List<double[]> results, int threads, int linesPerThread, int rounds, long logged, long dropped) {
         double file = median(results, 2);
         double insert = median(results, 3);
         int total = threads * linesPerThread;
-        System.out.printf(
-                Locale.ROOT,
-                "%d threads x %,d lines (%,d), median of %d rounds, Java %s, %d cores%n",
-                threads,
-                linesPerThread,
-                total,
-                rounds,
-                Runtime.version(),
-                Runtime.getRuntime().availableProcessors());
-        row("log database, written (end to end)", written, file, insert);
-        row("log database, logging calls returned", calls, file, insert);
-        row("log database, max-batch-size=500", median(results, 5), file, insert);
-        row("Logback FileAppender", file, file, insert);
-        row("one INSERT per line, main database", insert, file, insert);
-        System.out.printf(
-                Locale.ROOT,
-                "  with the default queue (8192 lines), each %,d-line burst at %,.0f lines/s: %,d written,"
-                        + " %,d dropped (counted), mean of %d rounds%n",
-                total,
-                median(results, 4),
-                logged / rounds,
-                dropped / rounds,
-                rounds);
-        FileSystemUtils.deleteRecursively(dir);
+        return String.format(
+                        Locale.ROOT,
+                        "%d threads x %,d lines (%,d), median of %d rounds, Java %s, %d cores%n",
+                        threads,
+                        linesPerThread,
+                        total,
+                        rounds,
+                        Runtime.version(),
+                        Runtime.getRuntime().availableProcessors())
+                + row("log database, written (end to end)", median(results, 0), file, insert)
+                + row("log database, logging calls returned", median(results, 1), file, insert)
+                + row("log database, max-batch-size=500", median(results, 5), file, insert)
+                + row("Logback FileAppender", file, file, insert)
+                + row("one INSERT per line, main database", insert, file, insert)
+                + String.format(
+                        Locale.ROOT,
+                        "  with the default queue (8192 lines), each %,d-line burst at %,.0f lines/s: %,d written,"
+                                + " %,d dropped (counted), mean of %d rounds%n",
+                        total,
+                        median(results, 4),
+                        logged / rounds,
+                        dropped / rounds,
+                        rounds);
     }
 
     private record Round(
@@ -125,8 +143,8 @@ public final class LogDatabaseBenchmark {
         return (values.length % 2 == 1) ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
-    private static void row(String name, double rate, double file, double insert) {
-        System.out.printf(
+    private static String row(String name, double rate, double file, double insert) {
+        return String.format(
                 Locale.ROOT,
                 "  %-40s %,12.0f lines/s  %5.2fx file appender  %6.1fx per-line insert%n",
                 name,
@@ -135,9 +153,10 @@ public final class LogDatabaseBenchmark {
                 rate / insert);
     }
 
-    private record LogDatabaseResult(double callRate, double writtenRate, long logged, long dropped) {}
+    record LogDatabaseResult(double callRate, double writtenRate, long logged, long dropped) {}
 
-    private static LogDatabaseResult logDatabase(
+    /** Log the lines into a log database of its own, attached to a logger of its own; timed until written. */
+    static LogDatabaseResult logDatabase(
             LoggerContext context, Path file, int threads, int linesPerThread, int queueCapacity, int maxBatchSize)
             throws Exception {
         String name = "benchmark.logdb." + file.getFileName();
