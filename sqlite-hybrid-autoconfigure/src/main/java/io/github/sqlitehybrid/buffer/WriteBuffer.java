@@ -495,7 +495,7 @@ public final class WriteBuffer implements SmartLifecycle {
 
     private TableSchema loadSchema(String table) {
         try (Connection connection = this.dataSource.getConnection()) {
-            TableSchema schema = TableSchema.read(connection, dialect(connection), table);
+            TableSchema schema = TableSchemaReader.read(connection, dialect(connection), table);
             if (schema == null) {
                 throw new IllegalArgumentException("Unknown table '" + table
                         + "': the database has no such table (names are looked up in the schema, never run as SQL)");
