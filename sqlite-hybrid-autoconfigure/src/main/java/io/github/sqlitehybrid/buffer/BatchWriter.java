@@ -8,11 +8,8 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,10 +33,8 @@ import org.sqlite.SQLiteException;
  * {@code RAISE(ROLLBACK)}) starts that careful run over without the writes refused so far. On PostgreSQL, where
  * a failed statement aborts the transaction until it is rolled back, the savepoint is what lets the rest go on.
  *
- * <p>The transaction follows the connection's database ({@link Dialect}): on SQLite {@code BEGIN IMMEDIATE} and
- * {@code COMMIT} statements, with {@code SAVEPOINT} statements prepared once; elsewhere standard JDBC,
- * {@code setAutoCommit(false)}, {@code commit()}, {@code rollback()} and {@link Savepoint}s. Either way the
- * connection's auto-commit mode is restored before it goes back to the pool.
+ * <p>The transaction follows the connection's database ({@link BatchTransaction}), and the connection's
+ * auto-commit mode is restored before it goes back to the pool.
  *
  * <p>Lock errors and failures of the database itself (I/O, disk full, a closed connection) are not a row's
  * fault: they roll everything back and go up, so the caller can retry the batch or keep it pending.
@@ -71,13 +66,11 @@ final class BatchWriter {
             steps.add(writeSteps);
         }
         Connection connection = this.dataSource.getConnection();
-        Statements statements = new Statements(connection);
-        Transaction transaction = null;
+        BatchStatements statements = new BatchStatements(connection);
+        BatchTransaction transaction = null;
         try {
             Dialect dialect = Dialect.of(connection);
-            transaction = (dialect == Dialect.SQLITE)
-                    ? new SqliteTransaction(connection, statements)
-                    : new JdbcTransaction(connection);
+            transaction = BatchTransaction.of(dialect, connection, statements);
             transaction.begin();
             boolean open = true;
             try {
@@ -104,7 +97,7 @@ final class BatchWriter {
 
     /** Run every step; return the first row error, leaving the transaction to be undone, or {@code null}. */
     private @Nullable SQLException writeStraight(
-            List<PendingWrite> batch, List<List<Step>> steps, Statements statements, Dialect dialect)
+            List<PendingWrite> batch, List<List<Step>> steps, BatchStatements statements, Dialect dialect)
             throws SQLException {
         PreparedStatement current = null;
         String currentSql = null;
@@ -157,8 +150,8 @@ final class BatchWriter {
     private void writeCarefully(
             List<PendingWrite> batch,
             List<List<Step>> steps,
-            Statements statements,
-            Transaction transaction,
+            BatchStatements statements,
+            BatchTransaction transaction,
             Dialect dialect,
             Map<PendingWrite, SQLException> refused)
             throws SQLException {
@@ -272,7 +265,7 @@ final class BatchWriter {
         }
     }
 
-    private static void rollbackQuietly(Transaction transaction, Throwable failure) {
+    private static void rollbackQuietly(BatchTransaction transaction, Throwable failure) {
         try {
             transaction.rollback();
         } catch (SQLException ex) {
@@ -281,7 +274,8 @@ final class BatchWriter {
         }
     }
 
-    private static void closeQuietly(Statements statements, @Nullable Transaction transaction, Connection connection) {
+    private static void closeQuietly(
+            BatchStatements statements, @Nullable BatchTransaction transaction, Connection connection) {
         try {
             statements.close();
         } catch (SQLException ex) {
@@ -298,232 +292,6 @@ final class BatchWriter {
             connection.close();
         } catch (SQLException ex) {
             logger.debug("Could not close the write buffer's connection", ex);
-        }
-    }
-
-    /** How a batch's transaction begins and ends on one database. */
-    private interface Transaction {
-
-        /** Begin, remembering the connection's auto-commit mode. */
-        void begin() throws SQLException;
-
-        /** Roll back everything written in this transaction and begin a new one. */
-        void undo() throws SQLException;
-
-        void commit() throws SQLException;
-
-        void rollback() throws SQLException;
-
-        Object savepoint() throws SQLException;
-
-        void release(Object savepoint) throws SQLException;
-
-        /** Roll back to the savepoint and release it. */
-        void rollbackTo(Object savepoint) throws SQLException;
-
-        /** Put the connection's auto-commit mode back as {@link #begin()} found it. */
-        void restore() throws SQLException;
-    }
-
-    /**
-     * SQLite: the transaction is begun and ended by statements, not by the driver: sqlite-jdbc's commit() runs
-     * COMMIT then BEGIN at once, so its failure would not say whether the rows were committed, and a retry could
-     * write them twice. A failed COMMIT statement has committed nothing.
-     */
-    private static final class SqliteTransaction implements Transaction {
-
-        // IMMEDIATE takes the write lock first, under the busy timeout, so no statement meets a lock mid-batch.
-        private static final String BEGIN = "BEGIN IMMEDIATE";
-
-        private static final String COMMIT = "COMMIT";
-
-        private static final String ROLLBACK = "ROLLBACK";
-
-        private static final String SAVEPOINT = "SAVEPOINT sqlite_hybrid_write_buffer";
-
-        private static final String RELEASE = "RELEASE sqlite_hybrid_write_buffer";
-
-        private static final String ROLLBACK_TO = "ROLLBACK TO sqlite_hybrid_write_buffer";
-
-        private final Connection connection;
-
-        private final Statements statements;
-
-        private boolean autoCommit = true;
-
-        SqliteTransaction(Connection connection, Statements statements) {
-            this.connection = connection;
-            this.statements = statements;
-        }
-
-        @Override
-        public void begin() throws SQLException {
-            this.autoCommit = this.connection.getAutoCommit();
-            if (!this.autoCommit) {
-                this.connection.setAutoCommit(true);
-            }
-            this.statements.execute(BEGIN);
-        }
-
-        /**
-         * The database may have ended the transaction already ({@code RAISE(ROLLBACK)}, {@code ON CONFLICT
-         * ROLLBACK}); then ROLLBACK fails and BEGIN succeeds. When BEGIN fails too, the transaction could not be
-         * rolled back: the batch fails.
-         */
-        @Override
-        public void undo() throws SQLException {
-            SQLException rollbackFailed = null;
-            try {
-                this.statements.execute(ROLLBACK);
-            } catch (SQLException ex) {
-                rollbackFailed = ex;
-            }
-            try {
-                this.statements.execute(BEGIN);
-            } catch (SQLException beginFailed) {
-                if (rollbackFailed != null) {
-                    beginFailed.addSuppressed(rollbackFailed);
-                }
-                throw beginFailed;
-            }
-        }
-
-        @Override
-        public void commit() throws SQLException {
-            this.statements.execute(COMMIT);
-        }
-
-        @Override
-        public void rollback() throws SQLException {
-            this.statements.execute(ROLLBACK);
-        }
-
-        @Override
-        public Object savepoint() throws SQLException {
-            this.statements.execute(SAVEPOINT);
-            return SAVEPOINT;
-        }
-
-        @Override
-        public void release(Object savepoint) throws SQLException {
-            this.statements.execute(RELEASE);
-        }
-
-        @Override
-        public void rollbackTo(Object savepoint) throws SQLException {
-            this.statements.execute(ROLLBACK_TO);
-            this.statements.execute(RELEASE);
-        }
-
-        @Override
-        public void restore() throws SQLException {
-            if (!this.autoCommit) {
-                this.connection.setAutoCommit(false);
-            }
-        }
-    }
-
-    /** Any other database: a standard JDBC transaction. */
-    private static final class JdbcTransaction implements Transaction {
-
-        private final Connection connection;
-
-        private boolean autoCommit = true;
-
-        JdbcTransaction(Connection connection) {
-            this.connection = connection;
-        }
-
-        @Override
-        public void begin() throws SQLException {
-            this.autoCommit = this.connection.getAutoCommit();
-            if (this.autoCommit) {
-                this.connection.setAutoCommit(false);
-            }
-        }
-
-        @Override
-        public void undo() throws SQLException {
-            // The next statement begins the next transaction.
-            this.connection.rollback();
-        }
-
-        @Override
-        public void commit() throws SQLException {
-            this.connection.commit();
-        }
-
-        @Override
-        public void rollback() throws SQLException {
-            this.connection.rollback();
-        }
-
-        @Override
-        public Object savepoint() throws SQLException {
-            return this.connection.setSavepoint();
-        }
-
-        @Override
-        public void release(Object savepoint) throws SQLException {
-            this.connection.releaseSavepoint((Savepoint) savepoint);
-        }
-
-        @Override
-        public void rollbackTo(Object savepoint) throws SQLException {
-            this.connection.rollback((Savepoint) savepoint);
-            this.connection.releaseSavepoint((Savepoint) savepoint);
-        }
-
-        @Override
-        public void restore() throws SQLException {
-            if (this.autoCommit) {
-                // Ended by commit() or rollback() already: switching back commits nothing.
-                this.connection.setAutoCommit(true);
-            }
-        }
-    }
-
-    /** Prepared statements of one transaction, one per distinct SQL, closed together. */
-    private static final class Statements implements AutoCloseable {
-
-        private final Connection connection;
-
-        private final Map<String, PreparedStatement> prepared = new HashMap<>();
-
-        Statements(Connection connection) {
-            this.connection = connection;
-        }
-
-        void execute(String sql) throws SQLException {
-            prepare(sql).execute();
-        }
-
-        PreparedStatement prepare(String sql) throws SQLException {
-            PreparedStatement statement = this.prepared.get(sql);
-            if (statement == null) {
-                statement = this.connection.prepareStatement(sql);
-                this.prepared.put(sql, statement);
-            }
-            return statement;
-        }
-
-        @Override
-        public void close() throws SQLException {
-            SQLException failure = null;
-            for (Statement statement : this.prepared.values()) {
-                try {
-                    statement.close();
-                } catch (SQLException ex) {
-                    if (failure == null) {
-                        failure = ex;
-                    } else {
-                        failure.addSuppressed(ex);
-                    }
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
         }
     }
 }
