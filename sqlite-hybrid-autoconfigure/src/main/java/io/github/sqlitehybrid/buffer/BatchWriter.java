@@ -59,12 +59,7 @@ final class BatchWriter {
      * @throws SQLException when nothing was committed: a lock error, a failure of the database
      */
     Map<PendingWrite, SQLException> write(List<PendingWrite> batch) throws SQLException {
-        List<List<Step>> steps = new ArrayList<>(batch.size());
-        for (PendingWrite write : batch) {
-            List<Step> writeSteps = new ArrayList<>(2);
-            write.addSteps(writeSteps);
-            steps.add(writeSteps);
-        }
+        List<List<Step>> steps = steps(batch);
         Connection connection = this.dataSource.getConnection();
         BatchStatements statements = new BatchStatements(connection);
         BatchTransaction transaction = null;
@@ -72,26 +67,48 @@ final class BatchWriter {
             Dialect dialect = Dialect.of(connection);
             transaction = BatchTransaction.of(dialect, connection, statements);
             transaction.begin();
-            boolean open = true;
-            try {
-                Map<PendingWrite, SQLException> refused = new LinkedHashMap<>();
-                SQLException rowError = writeStraight(batch, steps, statements, dialect);
-                if (rowError != null) {
-                    transaction.undo();
-                    writeCarefully(batch, steps, statements, transaction, dialect, refused);
-                }
-                transaction.commit();
-                open = false;
-                return refused;
-            } catch (SQLException | RuntimeException | Error ex) {
-                if (open) {
-                    rollbackQuietly(transaction, ex);
-                }
-                throw ex;
-            }
+            return writeAndCommit(batch, steps, statements, transaction, dialect);
         } finally {
             // Nothing here may fail the batch: after COMMIT its rows are durable and must not be written again.
             closeQuietly(statements, transaction, connection);
+        }
+    }
+
+    /** Each pending write's statements, fixed before the transaction begins. */
+    private static List<List<Step>> steps(List<PendingWrite> batch) {
+        List<List<Step>> steps = new ArrayList<>(batch.size());
+        for (PendingWrite write : batch) {
+            List<Step> writeSteps = new ArrayList<>(2);
+            write.addSteps(writeSteps);
+            steps.add(writeSteps);
+        }
+        return steps;
+    }
+
+    /** Write the batch in the begun transaction and commit, or roll back and fail. */
+    private Map<PendingWrite, SQLException> writeAndCommit(
+            List<PendingWrite> batch,
+            List<List<Step>> steps,
+            BatchStatements statements,
+            BatchTransaction transaction,
+            Dialect dialect)
+            throws SQLException {
+        boolean open = true;
+        try {
+            Map<PendingWrite, SQLException> refused = new LinkedHashMap<>();
+            SQLException rowError = writeStraight(batch, steps, statements, dialect);
+            if (rowError != null) {
+                transaction.undo();
+                writeCarefully(batch, steps, statements, transaction, dialect, refused);
+            }
+            transaction.commit();
+            open = false;
+            return refused;
+        } catch (SQLException | RuntimeException | Error ex) {
+            if (open) {
+                rollbackQuietly(transaction, ex);
+            }
+            throw ex;
         }
     }
 
@@ -99,47 +116,19 @@ final class BatchWriter {
     private @Nullable SQLException writeStraight(
             List<PendingWrite> batch, List<List<Step>> steps, BatchStatements statements, Dialect dialect)
             throws SQLException {
-        PreparedStatement current = null;
-        String currentSql = null;
-        int queued = 0;
-        // Rows in the JDBC batch being built: a second write of one row starts a new JDBC batch, so a driver that
-        // rewrites a batch into one multi-row statement never meets one row twice in it.
-        Set<RowIdentity> rows = new HashSet<>();
+        JdbcBatches batches = new JdbcBatches(statements);
         try {
             for (int i = 0; i < batch.size(); i++) {
                 RowIdentity row = (batch.get(i) instanceof Keyed keyed) ? keyed.identity : null;
-                if (row != null && !rows.add(row) && queued > 0) {
-                    current.executeBatch();
-                    queued = 0;
-                    rows.clear();
-                    rows.add(row);
-                }
+                batches.startWrite(row);
                 for (Step step : steps.get(i)) {
-                    if (!step.sql().equals(currentSql)) {
-                        if (queued > 0) {
-                            current.executeBatch();
-                            queued = 0;
-                            rows.clear();
-                            if (row != null) {
-                                rows.add(row);
-                            }
-                        }
-                        current = statements.prepare(step.sql());
-                        currentSql = step.sql();
-                    }
-                    bind(current, step.parameters());
-                    current.addBatch();
-                    queued++;
+                    batches.add(step, row);
                 }
             }
-            if (queued > 0) {
-                current.executeBatch();
-            }
+            batches.finish();
             return null;
         } catch (SQLException ex) {
-            if (current != null) {
-                current.clearBatch();
-            }
+            batches.clear();
             if (isRowError(ex, dialect)) {
                 return ex;
             }
@@ -147,6 +136,7 @@ final class BatchWriter {
         }
     }
 
+    /** Write each write not refused yet in a savepoint, setting aside the refused, until a run gets through. */
     private void writeCarefully(
             List<PendingWrite> batch,
             List<List<Step>> steps,
@@ -155,36 +145,58 @@ final class BatchWriter {
             Dialect dialect,
             Map<PendingWrite, SQLException> refused)
             throws SQLException {
-        run:
-        while (true) {
-            for (int i = 0; i < batch.size(); i++) {
-                PendingWrite write = batch.get(i);
-                if (refused.containsKey(write)) {
-                    continue;
+        while (!writeEachInSavepoint(batch, steps, statements, transaction, dialect, refused)) {
+            // The refusal ended the transaction and its savepoints: start over without the refused.
+            transaction.undo();
+        }
+    }
+
+    /** One careful run: {@code false} when a refusal ended the transaction, so the run must start over. */
+    private boolean writeEachInSavepoint(
+            List<PendingWrite> batch,
+            List<List<Step>> steps,
+            BatchStatements statements,
+            BatchTransaction transaction,
+            Dialect dialect,
+            Map<PendingWrite, SQLException> refused)
+            throws SQLException {
+        for (int i = 0; i < batch.size(); i++) {
+            PendingWrite write = batch.get(i);
+            if (refused.containsKey(write)) {
+                continue;
+            }
+            Object savepoint = transaction.savepoint();
+            try {
+                executeEach(steps.get(i), statements);
+                transaction.release(savepoint);
+            } catch (SQLException ex) {
+                if (!isRowError(ex, dialect)) {
+                    throw ex;
                 }
-                Object savepoint = transaction.savepoint();
-                try {
-                    for (Step step : steps.get(i)) {
-                        PreparedStatement statement = statements.prepare(step.sql());
-                        bind(statement, step.parameters());
-                        statement.executeUpdate();
-                    }
-                    transaction.release(savepoint);
-                } catch (SQLException ex) {
-                    if (!isRowError(ex, dialect)) {
-                        throw ex;
-                    }
-                    refused.put(write, ex);
-                    try {
-                        transaction.rollbackTo(savepoint);
-                    } catch (SQLException transactionEnded) {
-                        // The refusal ended the transaction and its savepoints: start over without the refused.
-                        transaction.undo();
-                        continue run;
-                    }
+                refused.put(write, ex);
+                if (!rolledBackTo(transaction, savepoint)) {
+                    return false;
                 }
             }
-            return;
+        }
+        return true;
+    }
+
+    private static void executeEach(List<Step> steps, BatchStatements statements) throws SQLException {
+        for (Step step : steps) {
+            PreparedStatement statement = statements.prepare(step.sql());
+            bind(statement, step.parameters());
+            statement.executeUpdate();
+        }
+    }
+
+    /** Roll back to the savepoint: {@code false} when the database has ended the transaction and its savepoints. */
+    private static boolean rolledBackTo(BatchTransaction transaction, Object savepoint) {
+        try {
+            transaction.rollbackTo(savepoint);
+            return true;
+        } catch (SQLException transactionEnded) {
+            return false;
         }
     }
 
@@ -292,6 +304,76 @@ final class BatchWriter {
             connection.close();
         } catch (SQLException ex) {
             logger.debug("Could not close the write buffer's connection", ex);
+        }
+    }
+
+    /**
+     * The JDBC batches of one straight run: consecutive steps of one SQL text queued on one prepared statement and
+     * sent together. A step of another text, or a second write of a row already queued, sends the queue first.
+     */
+    private static final class JdbcBatches {
+
+        private final BatchStatements statements;
+
+        // Rows in the JDBC batch being built: a second write of one row starts a new JDBC batch, so a driver that
+        // rewrites a batch into one multi-row statement never meets one row twice in it.
+        private final Set<RowIdentity> rows = new HashSet<>();
+
+        private @Nullable PreparedStatement current;
+
+        private @Nullable String currentSql;
+
+        private int queued;
+
+        JdbcBatches(BatchStatements statements) {
+            this.statements = statements;
+        }
+
+        /** Begin a pending write's steps: if its row is queued already, send the queue first. */
+        void startWrite(@Nullable RowIdentity row) throws SQLException {
+            if (row != null && !this.rows.add(row) && this.queued > 0) {
+                send(row);
+            }
+        }
+
+        /** Queue a step of the pending write of the given row, sending the queue first if its SQL differs. */
+        void add(Step step, @Nullable RowIdentity row) throws SQLException {
+            PreparedStatement statement = this.current;
+            if (statement == null || !step.sql().equals(this.currentSql)) {
+                if (this.queued > 0) {
+                    send(row);
+                }
+                statement = this.statements.prepare(step.sql());
+                this.current = statement;
+                this.currentSql = step.sql();
+            }
+            bind(statement, step.parameters());
+            statement.addBatch();
+            this.queued++;
+        }
+
+        /** Send what is queued. */
+        void finish() throws SQLException {
+            if (this.queued > 0) {
+                send(null);
+            }
+        }
+
+        /** Drop what is queued, after a failure. */
+        void clear() throws SQLException {
+            if (this.current != null) {
+                this.current.clearBatch();
+            }
+        }
+
+        /** Send the queue; the row being written, if any, is the first of the next one. */
+        private void send(@Nullable RowIdentity row) throws SQLException {
+            this.current.executeBatch();
+            this.queued = 0;
+            this.rows.clear();
+            if (row != null) {
+                this.rows.add(row);
+            }
         }
     }
 }
