@@ -272,17 +272,7 @@ public final class WriteBuffer implements SmartLifecycle {
                     return written;
                 }
                 wroteAny = true;
-                Map<PendingWrite, SQLException> refused;
-                try {
-                    refused = this.retryTemplate.execute(RETRY_OPERATION, () -> writeBatch(batch));
-                } catch (RuntimeException ex) {
-                    Throwable cause = (ex instanceof BatchFailedException) ? ex.getCause() : ex;
-                    this.pending.restore(batch, String.valueOf(cause.getMessage()));
-                    throw new WriteBufferFlushException(written, this.pending.size(), cause);
-                } catch (Error ex) {
-                    this.pending.restore(batch, String.valueOf(ex.getMessage()));
-                    throw ex;
-                }
+                Map<PendingWrite, SQLException> refused = writeOrRestore(batch, written);
                 Map<PendingWrite, DeadLetter> deadLetters = deadLetters(refused);
                 written += this.pending.complete(batch, deadLetters);
                 deadLetters.values().forEach(WriteBuffer::logDeadLetter);
@@ -291,6 +281,20 @@ public final class WriteBuffer implements SmartLifecycle {
             if (wroteAny) {
                 this.pending.recordFlush(Instant.now(), System.nanoTime() - start);
             }
+        }
+    }
+
+    /** Write one batch, retried on lock errors; when it fails, put it back as pending and fail the flush. */
+    private Map<PendingWrite, SQLException> writeOrRestore(List<PendingWrite> batch, int written) {
+        try {
+            return this.retryTemplate.execute(RETRY_OPERATION, () -> writeBatch(batch));
+        } catch (RuntimeException ex) {
+            Throwable cause = (ex instanceof BatchFailedException) ? ex.getCause() : ex;
+            this.pending.restore(batch, String.valueOf(cause.getMessage()));
+            throw new WriteBufferFlushException(written, this.pending.size(), cause);
+        } catch (Error ex) {
+            this.pending.restore(batch, String.valueOf(ex.getMessage()));
+            throw ex;
         }
     }
 
