@@ -195,7 +195,7 @@ final class BatchWriter {
         try {
             transaction.rollbackTo(savepoint);
             return true;
-        } catch (SQLException transactionEnded) {
+        } catch (SQLException ex) {
             return false;
         }
     }

@@ -55,7 +55,7 @@ final class CallValidator {
         }
         try {
             return describe(kind, schema, table, row, keyColumns);
-        } catch (SchemaMismatch mismatch) {
+        } catch (SchemaMismatch ex) {
             // The cached schema may be older than the database's: read it again, once.
             return describeOrRefuse(kind, this.schemas.refresh(table), table, row, keyColumns);
         }
@@ -65,8 +65,8 @@ final class CallValidator {
             Kind kind, TableSchema schema, String table, Map<String, ?> row, String[] keyColumns) {
         try {
             return describe(kind, schema, table, row, keyColumns);
-        } catch (SchemaMismatch mismatch) {
-            throw new IllegalArgumentException(mismatch.getMessage());
+        } catch (SchemaMismatch ex) {
+            throw new IllegalArgumentException(ex.getMessage());
         }
     }
 
