@@ -8,11 +8,8 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,10 +33,8 @@ import org.sqlite.SQLiteException;
  * {@code RAISE(ROLLBACK)}) starts that careful run over without the writes refused so far. On PostgreSQL, where
  * a failed statement aborts the transaction until it is rolled back, the savepoint is what lets the rest go on.
  *
- * <p>The transaction follows the connection's database ({@link Dialect}): on SQLite {@code BEGIN IMMEDIATE} and
- * {@code COMMIT} statements, with {@code SAVEPOINT} statements prepared once; elsewhere standard JDBC,
- * {@code setAutoCommit(false)}, {@code commit()}, {@code rollback()} and {@link Savepoint}s. Either way the
- * connection's auto-commit mode is restored before it goes back to the pool.
+ * <p>The transaction follows the connection's database ({@link BatchTransaction}), and the connection's
+ * auto-commit mode is restored before it goes back to the pool.
  *
  * <p>Lock errors and failures of the database itself (I/O, disk full, a closed connection) are not a row's
  * fault: they roll everything back and go up, so the caller can retry the batch or keep it pending.
@@ -64,89 +59,76 @@ final class BatchWriter {
      * @throws SQLException when nothing was committed: a lock error, a failure of the database
      */
     Map<PendingWrite, SQLException> write(List<PendingWrite> batch) throws SQLException {
-        List<List<Step>> steps = new ArrayList<>(batch.size());
-        for (PendingWrite write : batch) {
-            List<Step> writeSteps = new ArrayList<>(2);
-            write.addSteps(writeSteps);
-            steps.add(writeSteps);
-        }
+        List<List<Step>> steps = steps(batch);
         Connection connection = this.dataSource.getConnection();
-        Statements statements = new Statements(connection);
-        Transaction transaction = null;
+        BatchStatements statements = new BatchStatements(connection);
+        BatchTransaction transaction = null;
         try {
             Dialect dialect = Dialect.of(connection);
-            transaction = (dialect == Dialect.SQLITE)
-                    ? new SqliteTransaction(connection, statements)
-                    : new JdbcTransaction(connection);
+            transaction = BatchTransaction.of(dialect, connection, statements);
             transaction.begin();
-            boolean open = true;
-            try {
-                Map<PendingWrite, SQLException> refused = new LinkedHashMap<>();
-                SQLException rowError = writeStraight(batch, steps, statements, dialect);
-                if (rowError != null) {
-                    transaction.undo();
-                    writeCarefully(batch, steps, statements, transaction, dialect, refused);
-                }
-                transaction.commit();
-                open = false;
-                return refused;
-            } catch (SQLException | RuntimeException | Error ex) {
-                if (open) {
-                    rollbackQuietly(transaction, ex);
-                }
-                throw ex;
-            }
+            return writeAndCommit(batch, steps, statements, transaction, dialect);
         } finally {
             // Nothing here may fail the batch: after COMMIT its rows are durable and must not be written again.
             closeQuietly(statements, transaction, connection);
         }
     }
 
+    /** Each pending write's statements, fixed before the transaction begins. */
+    private static List<List<Step>> steps(List<PendingWrite> batch) {
+        List<List<Step>> steps = new ArrayList<>(batch.size());
+        for (PendingWrite write : batch) {
+            List<Step> writeSteps = new ArrayList<>(2);
+            write.addSteps(writeSteps);
+            steps.add(writeSteps);
+        }
+        return steps;
+    }
+
+    /** Write the batch in the begun transaction and commit, or roll back and fail. */
+    private Map<PendingWrite, SQLException> writeAndCommit(
+            List<PendingWrite> batch,
+            List<List<Step>> steps,
+            BatchStatements statements,
+            BatchTransaction transaction,
+            Dialect dialect)
+            throws SQLException {
+        boolean open = true;
+        try {
+            Map<PendingWrite, SQLException> refused = new LinkedHashMap<>();
+            SQLException rowError = writeStraight(batch, steps, statements, dialect);
+            if (rowError != null) {
+                transaction.undo();
+                writeCarefully(batch, steps, statements, transaction, dialect, refused);
+            }
+            transaction.commit();
+            open = false;
+            return refused;
+        } catch (SQLException | RuntimeException | Error ex) {
+            if (open) {
+                rollbackQuietly(transaction, ex);
+            }
+            throw ex;
+        }
+    }
+
     /** Run every step; return the first row error, leaving the transaction to be undone, or {@code null}. */
     private @Nullable SQLException writeStraight(
-            List<PendingWrite> batch, List<List<Step>> steps, Statements statements, Dialect dialect)
+            List<PendingWrite> batch, List<List<Step>> steps, BatchStatements statements, Dialect dialect)
             throws SQLException {
-        PreparedStatement current = null;
-        String currentSql = null;
-        int queued = 0;
-        // Rows in the JDBC batch being built: a second write of one row starts a new JDBC batch, so a driver that
-        // rewrites a batch into one multi-row statement never meets one row twice in it.
-        Set<RowIdentity> rows = new HashSet<>();
+        JdbcBatches batches = new JdbcBatches(statements);
         try {
             for (int i = 0; i < batch.size(); i++) {
                 RowIdentity row = (batch.get(i) instanceof Keyed keyed) ? keyed.identity : null;
-                if (row != null && !rows.add(row) && queued > 0) {
-                    current.executeBatch();
-                    queued = 0;
-                    rows.clear();
-                    rows.add(row);
-                }
+                batches.startWrite(row);
                 for (Step step : steps.get(i)) {
-                    if (!step.sql().equals(currentSql)) {
-                        if (queued > 0) {
-                            current.executeBatch();
-                            queued = 0;
-                            rows.clear();
-                            if (row != null) {
-                                rows.add(row);
-                            }
-                        }
-                        current = statements.prepare(step.sql());
-                        currentSql = step.sql();
-                    }
-                    bind(current, step.parameters());
-                    current.addBatch();
-                    queued++;
+                    batches.add(step, row);
                 }
             }
-            if (queued > 0) {
-                current.executeBatch();
-            }
+            batches.finish();
             return null;
         } catch (SQLException ex) {
-            if (current != null) {
-                current.clearBatch();
-            }
+            batches.clear();
             if (isRowError(ex, dialect)) {
                 return ex;
             }
@@ -154,44 +136,67 @@ final class BatchWriter {
         }
     }
 
+    /** Write each write not refused yet in a savepoint, setting aside the refused, until a run gets through. */
     private void writeCarefully(
             List<PendingWrite> batch,
             List<List<Step>> steps,
-            Statements statements,
-            Transaction transaction,
+            BatchStatements statements,
+            BatchTransaction transaction,
             Dialect dialect,
             Map<PendingWrite, SQLException> refused)
             throws SQLException {
-        run:
-        while (true) {
-            for (int i = 0; i < batch.size(); i++) {
-                PendingWrite write = batch.get(i);
-                if (refused.containsKey(write)) {
-                    continue;
+        while (!writeEachInSavepoint(batch, steps, statements, transaction, dialect, refused)) {
+            // The refusal ended the transaction and its savepoints: start over without the refused.
+            transaction.undo();
+        }
+    }
+
+    /** One careful run: {@code false} when a refusal ended the transaction, so the run must start over. */
+    private boolean writeEachInSavepoint(
+            List<PendingWrite> batch,
+            List<List<Step>> steps,
+            BatchStatements statements,
+            BatchTransaction transaction,
+            Dialect dialect,
+            Map<PendingWrite, SQLException> refused)
+            throws SQLException {
+        for (int i = 0; i < batch.size(); i++) {
+            PendingWrite write = batch.get(i);
+            if (refused.containsKey(write)) {
+                continue;
+            }
+            Object savepoint = transaction.savepoint();
+            try {
+                executeEach(steps.get(i), statements);
+                transaction.release(savepoint);
+            } catch (SQLException ex) {
+                if (!isRowError(ex, dialect)) {
+                    throw ex;
                 }
-                Object savepoint = transaction.savepoint();
-                try {
-                    for (Step step : steps.get(i)) {
-                        PreparedStatement statement = statements.prepare(step.sql());
-                        bind(statement, step.parameters());
-                        statement.executeUpdate();
-                    }
-                    transaction.release(savepoint);
-                } catch (SQLException ex) {
-                    if (!isRowError(ex, dialect)) {
-                        throw ex;
-                    }
-                    refused.put(write, ex);
-                    try {
-                        transaction.rollbackTo(savepoint);
-                    } catch (SQLException transactionEnded) {
-                        // The refusal ended the transaction and its savepoints: start over without the refused.
-                        transaction.undo();
-                        continue run;
-                    }
+                refused.put(write, ex);
+                if (!rolledBackTo(transaction, savepoint)) {
+                    return false;
                 }
             }
-            return;
+        }
+        return true;
+    }
+
+    private static void executeEach(List<Step> steps, BatchStatements statements) throws SQLException {
+        for (Step step : steps) {
+            PreparedStatement statement = statements.prepare(step.sql());
+            bind(statement, step.parameters());
+            statement.executeUpdate();
+        }
+    }
+
+    /** Roll back to the savepoint: {@code false} when the database has ended the transaction and its savepoints. */
+    private static boolean rolledBackTo(BatchTransaction transaction, Object savepoint) {
+        try {
+            transaction.rollbackTo(savepoint);
+            return true;
+        } catch (SQLException ex) {
+            return false;
         }
     }
 
@@ -272,7 +277,7 @@ final class BatchWriter {
         }
     }
 
-    private static void rollbackQuietly(Transaction transaction, Throwable failure) {
+    private static void rollbackQuietly(BatchTransaction transaction, Throwable failure) {
         try {
             transaction.rollback();
         } catch (SQLException ex) {
@@ -281,7 +286,8 @@ final class BatchWriter {
         }
     }
 
-    private static void closeQuietly(Statements statements, @Nullable Transaction transaction, Connection connection) {
+    private static void closeQuietly(
+            BatchStatements statements, @Nullable BatchTransaction transaction, Connection connection) {
         try {
             statements.close();
         } catch (SQLException ex) {
@@ -301,228 +307,72 @@ final class BatchWriter {
         }
     }
 
-    /** How a batch's transaction begins and ends on one database. */
-    private interface Transaction {
-
-        /** Begin, remembering the connection's auto-commit mode. */
-        void begin() throws SQLException;
-
-        /** Roll back everything written in this transaction and begin a new one. */
-        void undo() throws SQLException;
-
-        void commit() throws SQLException;
-
-        void rollback() throws SQLException;
-
-        Object savepoint() throws SQLException;
-
-        void release(Object savepoint) throws SQLException;
-
-        /** Roll back to the savepoint and release it. */
-        void rollbackTo(Object savepoint) throws SQLException;
-
-        /** Put the connection's auto-commit mode back as {@link #begin()} found it. */
-        void restore() throws SQLException;
-    }
-
     /**
-     * SQLite: the transaction is begun and ended by statements, not by the driver: sqlite-jdbc's commit() runs
-     * COMMIT then BEGIN at once, so its failure would not say whether the rows were committed, and a retry could
-     * write them twice. A failed COMMIT statement has committed nothing.
+     * The JDBC batches of one straight run: consecutive steps of one SQL text queued on one prepared statement and
+     * sent together. A step of another text, or a second write of a row already queued, sends the queue first.
      */
-    private static final class SqliteTransaction implements Transaction {
+    private static final class JdbcBatches {
 
-        // IMMEDIATE takes the write lock first, under the busy timeout, so no statement meets a lock mid-batch.
-        private static final String BEGIN = "BEGIN IMMEDIATE";
+        private final BatchStatements statements;
 
-        private static final String COMMIT = "COMMIT";
+        // Rows in the JDBC batch being built: a second write of one row starts a new JDBC batch, so a driver that
+        // rewrites a batch into one multi-row statement never meets one row twice in it.
+        private final Set<RowIdentity> rows = new HashSet<>();
 
-        private static final String ROLLBACK = "ROLLBACK";
+        private @Nullable PreparedStatement current;
 
-        private static final String SAVEPOINT = "SAVEPOINT sqlite_hybrid_write_buffer";
+        private @Nullable String currentSql;
 
-        private static final String RELEASE = "RELEASE sqlite_hybrid_write_buffer";
+        private int queued;
 
-        private static final String ROLLBACK_TO = "ROLLBACK TO sqlite_hybrid_write_buffer";
-
-        private final Connection connection;
-
-        private final Statements statements;
-
-        private boolean autoCommit = true;
-
-        SqliteTransaction(Connection connection, Statements statements) {
-            this.connection = connection;
+        JdbcBatches(BatchStatements statements) {
             this.statements = statements;
         }
 
-        @Override
-        public void begin() throws SQLException {
-            this.autoCommit = this.connection.getAutoCommit();
-            if (!this.autoCommit) {
-                this.connection.setAutoCommit(true);
+        /** Begin a pending write's steps: if its row is queued already, send the queue first. */
+        void startWrite(@Nullable RowIdentity row) throws SQLException {
+            if (row != null && !this.rows.add(row) && this.queued > 0) {
+                send(row);
             }
-            this.statements.execute(BEGIN);
         }
 
-        /**
-         * The database may have ended the transaction already ({@code RAISE(ROLLBACK)}, {@code ON CONFLICT
-         * ROLLBACK}); then ROLLBACK fails and BEGIN succeeds. When BEGIN fails too, the transaction could not be
-         * rolled back: the batch fails.
-         */
-        @Override
-        public void undo() throws SQLException {
-            SQLException rollbackFailed = null;
-            try {
-                this.statements.execute(ROLLBACK);
-            } catch (SQLException ex) {
-                rollbackFailed = ex;
-            }
-            try {
-                this.statements.execute(BEGIN);
-            } catch (SQLException beginFailed) {
-                if (rollbackFailed != null) {
-                    beginFailed.addSuppressed(rollbackFailed);
+        /** Queue a step of the pending write of the given row, sending the queue first if its SQL differs. */
+        void add(Step step, @Nullable RowIdentity row) throws SQLException {
+            PreparedStatement statement = this.current;
+            if (statement == null || !step.sql().equals(this.currentSql)) {
+                if (this.queued > 0) {
+                    send(row);
                 }
-                throw beginFailed;
+                statement = this.statements.prepare(step.sql());
+                this.current = statement;
+                this.currentSql = step.sql();
+            }
+            bind(statement, step.parameters());
+            statement.addBatch();
+            this.queued++;
+        }
+
+        /** Send what is queued. */
+        void finish() throws SQLException {
+            if (this.queued > 0) {
+                send(null);
             }
         }
 
-        @Override
-        public void commit() throws SQLException {
-            this.statements.execute(COMMIT);
-        }
-
-        @Override
-        public void rollback() throws SQLException {
-            this.statements.execute(ROLLBACK);
-        }
-
-        @Override
-        public Object savepoint() throws SQLException {
-            this.statements.execute(SAVEPOINT);
-            return SAVEPOINT;
-        }
-
-        @Override
-        public void release(Object savepoint) throws SQLException {
-            this.statements.execute(RELEASE);
-        }
-
-        @Override
-        public void rollbackTo(Object savepoint) throws SQLException {
-            this.statements.execute(ROLLBACK_TO);
-            this.statements.execute(RELEASE);
-        }
-
-        @Override
-        public void restore() throws SQLException {
-            if (!this.autoCommit) {
-                this.connection.setAutoCommit(false);
-            }
-        }
-    }
-
-    /** Any other database: a standard JDBC transaction. */
-    private static final class JdbcTransaction implements Transaction {
-
-        private final Connection connection;
-
-        private boolean autoCommit = true;
-
-        JdbcTransaction(Connection connection) {
-            this.connection = connection;
-        }
-
-        @Override
-        public void begin() throws SQLException {
-            this.autoCommit = this.connection.getAutoCommit();
-            if (this.autoCommit) {
-                this.connection.setAutoCommit(false);
+        /** Drop what is queued, after a failure. */
+        void clear() throws SQLException {
+            if (this.current != null) {
+                this.current.clearBatch();
             }
         }
 
-        @Override
-        public void undo() throws SQLException {
-            // The next statement begins the next transaction.
-            this.connection.rollback();
-        }
-
-        @Override
-        public void commit() throws SQLException {
-            this.connection.commit();
-        }
-
-        @Override
-        public void rollback() throws SQLException {
-            this.connection.rollback();
-        }
-
-        @Override
-        public Object savepoint() throws SQLException {
-            return this.connection.setSavepoint();
-        }
-
-        @Override
-        public void release(Object savepoint) throws SQLException {
-            this.connection.releaseSavepoint((Savepoint) savepoint);
-        }
-
-        @Override
-        public void rollbackTo(Object savepoint) throws SQLException {
-            this.connection.rollback((Savepoint) savepoint);
-            this.connection.releaseSavepoint((Savepoint) savepoint);
-        }
-
-        @Override
-        public void restore() throws SQLException {
-            if (this.autoCommit) {
-                // Ended by commit() or rollback() already: switching back commits nothing.
-                this.connection.setAutoCommit(true);
-            }
-        }
-    }
-
-    /** Prepared statements of one transaction, one per distinct SQL, closed together. */
-    private static final class Statements implements AutoCloseable {
-
-        private final Connection connection;
-
-        private final Map<String, PreparedStatement> prepared = new HashMap<>();
-
-        Statements(Connection connection) {
-            this.connection = connection;
-        }
-
-        void execute(String sql) throws SQLException {
-            prepare(sql).execute();
-        }
-
-        PreparedStatement prepare(String sql) throws SQLException {
-            PreparedStatement statement = this.prepared.get(sql);
-            if (statement == null) {
-                statement = this.connection.prepareStatement(sql);
-                this.prepared.put(sql, statement);
-            }
-            return statement;
-        }
-
-        @Override
-        public void close() throws SQLException {
-            SQLException failure = null;
-            for (Statement statement : this.prepared.values()) {
-                try {
-                    statement.close();
-                } catch (SQLException ex) {
-                    if (failure == null) {
-                        failure = ex;
-                    } else {
-                        failure.addSuppressed(ex);
-                    }
-                }
-            }
-            if (failure != null) {
-                throw failure;
+        /** Send the queue; the row being written, if any, is the first of the next one. */
+        private void send(@Nullable RowIdentity row) throws SQLException {
+            this.current.executeBatch();
+            this.queued = 0;
+            this.rows.clear();
+            if (row != null) {
+                this.rows.add(row);
             }
         }
     }

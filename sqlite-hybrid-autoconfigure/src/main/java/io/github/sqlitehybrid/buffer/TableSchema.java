@@ -3,35 +3,24 @@ package io.github.sqlitehybrid.buffer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One table as the live schema describes it: its columns, their affinities (SQLite) or types (PostgreSQL) and its
- * unique keys. Read with the table name bound as a parameter, so a name is only ever looked up, never spliced
- * into SQL; the names that reach SQL later are the schema's own, quoted.
- *
- * <p>SQLite's schema comes from its PRAGMAs, not from JDBC metadata: sqlite-jdbc's {@code getIndexInfo} reports a
- * partial unique index as a plain one (no {@code FILTER_CONDITION}), which is no conflict target, and tells no
- * key's collation ({@code NOCASE}), which decides which keys are one row.
+ * One table as the live schema describes it: its columns, their affinities (SQLite) or types (PostgreSQL), its
+ * unique keys, and how each column takes and compares a value. Read by {@link TableSchemaReader}; the names that
+ * reach SQL are the schema's own, quoted.
  */
 final class TableSchema {
 
@@ -59,7 +48,14 @@ final class TableSchema {
     /** Statements by shape, so a flush does not build the same SQL text for every row. */
     private final Map<SqlShape, String> statements = new ConcurrentHashMap<>();
 
-    private TableSchema(String name, String quotedName, List<Column> columns, List<List<Column>> uniqueKeys) {
+    /**
+     * Describe a table, as {@link TableSchemaReader} read it.
+     * @param name the name as the schema spells it
+     * @param quotedName the name quoted for SQL, qualified with its schema where the database has schemas
+     * @param columns the columns in schema order
+     * @param uniqueKeys the keys a caller may name: the primary key and the unique indexes' columns
+     */
+    TableSchema(String name, String quotedName, List<Column> columns, List<List<Column>> uniqueKeys) {
         this.name = name;
         this.quotedName = quotedName;
         this.columns = List.copyOf(columns);
@@ -77,223 +73,8 @@ final class TableSchema {
         this.uniqueKeys = List.copyOf(uniqueKeys);
     }
 
-    /**
-     * Read a table's schema: from SQLite's PRAGMAs on SQLite, from JDBC metadata on other databases.
-     * @param connection a connection to the database
-     * @param dialect the connection's database
-     * @param table the name as a caller gave it; on SQLite matched ignoring ASCII case, elsewhere as the catalog
-     *     spells it or else as the database folds an unquoted name (PostgreSQL: to lower case)
-     * @return the schema, or {@code null} when the database has no such table
-     */
-    static @Nullable TableSchema read(Connection connection, Dialect dialect, String table) throws SQLException {
-        return (dialect == Dialect.SQLITE) ? readSqlite(connection, table) : readMetaData(connection, table);
-    }
-
-    /**
-     * Read a table's schema from JDBC metadata: its columns with their types, its primary key and its unique
-     * indexes (unique constraints have one), leaving out partial indexes and indexes on expressions, which are
-     * no conflict target for {@code ON CONFLICT (columns)}. Only the connection's current schema is searched,
-     * and statements name the table with that schema, so they address the table that was checked.
-     */
-    private static @Nullable TableSchema readMetaData(Connection connection, String table) throws SQLException {
-        DatabaseMetaData metaData = connection.getMetaData();
-        String catalog = connection.getCatalog();
-        String schema = connection.getSchema();
-        String escape = metaData.getSearchStringEscape();
-        List<String> candidates = new ArrayList<>();
-        candidates.add(table);
-        if (metaData.storesLowerCaseIdentifiers()) {
-            candidates.add(table.toLowerCase(Locale.ROOT));
-        } else if (metaData.storesUpperCaseIdentifiers()) {
-            candidates.add(table.toUpperCase(Locale.ROOT));
-        }
-        String name = null;
-        String tableSchema = null;
-        for (String candidate : candidates) {
-            try (ResultSet rows = metaData.getTables(
-                    catalog,
-                    (schema != null) ? pattern(schema, escape) : null,
-                    pattern(candidate, escape),
-                    new String[] {"TABLE", "PARTITIONED TABLE"})) {
-                while (rows.next() && name == null) {
-                    if (candidate.equals(rows.getString("TABLE_NAME"))) {
-                        name = candidate;
-                        tableSchema = rows.getString("TABLE_SCHEM");
-                    }
-                }
-            }
-            if (name != null) {
-                break;
-            }
-        }
-        if (name == null) {
-            return null;
-        }
-        String quote = metaData.getIdentifierQuoteString();
-        List<Column> columns = new ArrayList<>();
-        try (ResultSet rows = metaData.getColumns(
-                catalog, (tableSchema != null) ? pattern(tableSchema, escape) : null, pattern(name, escape), "%")) {
-            while (rows.next()) {
-                if (!name.equals(rows.getString("TABLE_NAME"))) {
-                    continue;
-                }
-                String typeName = rows.getString("TYPE_NAME");
-                ColumnType type = ColumnType.of(rows.getInt("DATA_TYPE"), typeName);
-                int size = rows.getInt("COLUMN_SIZE");
-                boolean limited = type == ColumnType.TEXT
-                        && typeName != null
-                        && (typeName.equalsIgnoreCase("varchar") || typeName.equalsIgnoreCase("bpchar"));
-                String column = rows.getString("COLUMN_NAME");
-                columns.add(new Column(
-                        column,
-                        quote(column, quote),
-                        columns.size(),
-                        Affinity.BLOB,
-                        Collation.BINARY,
-                        type,
-                        (typeName != null) ? typeName : type.describe(),
-                        (limited && size > 0 && size < Integer.MAX_VALUE) ? size : 0));
-            }
-        }
-        Map<String, Column> byName = new HashMap<>();
-        columns.forEach((column) -> byName.put(column.name(), column));
-        List<List<Column>> uniqueKeys = new ArrayList<>();
-        Map<Short, Column> primaryKey = new TreeMap<>();
-        try (ResultSet rows = metaData.getPrimaryKeys(catalog, tableSchema, name)) {
-            while (rows.next()) {
-                Column column = byName.get(rows.getString("COLUMN_NAME"));
-                if (column != null) {
-                    primaryKey.put(rows.getShort("KEY_SEQ"), column);
-                }
-            }
-        }
-        if (!primaryKey.isEmpty()) {
-            uniqueKeys.add(List.copyOf(primaryKey.values()));
-        }
-        Map<String, List<Column>> indexes = new LinkedHashMap<>();
-        Set<String> unusable = new HashSet<>();
-        try (ResultSet rows = metaData.getIndexInfo(catalog, tableSchema, name, true, true)) {
-            while (rows.next()) {
-                String index = rows.getString("INDEX_NAME");
-                if (index == null
-                        || rows.getShort("TYPE") == DatabaseMetaData.tableIndexStatistic
-                        || rows.getBoolean("NON_UNIQUE")) {
-                    continue;
-                }
-                Column column = byName.get(rows.getString("COLUMN_NAME"));
-                String filter = rows.getString("FILTER_CONDITION");
-                if (column == null || (filter != null && !filter.isBlank())) {
-                    // An expression, or a partial index: ON CONFLICT (columns) cannot use it.
-                    unusable.add(index);
-                    continue;
-                }
-                indexes.computeIfAbsent(index, (key) -> new ArrayList<>()).add(column);
-            }
-        }
-        indexes.forEach((index, key) -> {
-            if (!unusable.contains(index) && uniqueKeys.stream().noneMatch((unique) -> sameColumns(unique, key))) {
-                uniqueKeys.add(key);
-            }
-        });
-        String qualified =
-                (tableSchema != null) ? quote(tableSchema, quote) + "." + quote(name, quote) : quote(name, quote);
-        return new TableSchema(name, qualified, columns, uniqueKeys);
-    }
-
-    private static String pattern(String name, String escape) {
-        if (escape == null || escape.isEmpty()) {
-            return name;
-        }
-        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
-    }
-
-    private static @Nullable TableSchema readSqlite(Connection connection, String table) throws SQLException {
-        String name = null;
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE")) {
-            statement.setString(1, table);
-            try (ResultSet rows = statement.executeQuery()) {
-                if (rows.next()) {
-                    name = rows.getString(1);
-                }
-            }
-        }
-        if (name == null || lower(name).startsWith("sqlite_")) {
-            return null;
-        }
-        List<Column> columns = new ArrayList<>();
-        List<int[]> primaryKey = new ArrayList<>();
-        try (PreparedStatement statement =
-                connection.prepareStatement("SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid")) {
-            statement.setString(1, name);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    Column column = Column.of(rows.getString(1), columns.size(), Affinity.of(rows.getString(2)));
-                    columns.add(column);
-                    if (rows.getInt(3) > 0) {
-                        primaryKey.add(new int[] {rows.getInt(3), column.index()});
-                    }
-                }
-            }
-        }
-        List<List<Column>> uniqueKeys = new ArrayList<>();
-        for (String index : uniqueIndexes(connection, name)) {
-            List<Column> key = indexColumns(connection, index, columns);
-            if (key != null) {
-                uniqueKeys.add(key);
-            }
-        }
-        if (!primaryKey.isEmpty()) {
-            // An INTEGER PRIMARY KEY is the rowid and has no index of its own; other primary keys have one,
-            // already read above with its collations, which win.
-            primaryKey.sort((a, b) -> Integer.compare(a[0], b[0]));
-            List<Column> key =
-                    primaryKey.stream().map((pk) -> columns.get(pk[1])).toList();
-            if (uniqueKeys.stream().noneMatch((unique) -> sameColumns(unique, key))) {
-                uniqueKeys.add(0, key);
-            }
-        }
-        return new TableSchema(name, quote(name), columns, uniqueKeys);
-    }
-
-    private static List<String> uniqueIndexes(Connection connection, String table) throws SQLException {
-        List<String> indexes = new ArrayList<>();
-        try (PreparedStatement statement =
-                connection.prepareStatement("SELECT name, \"unique\", partial FROM pragma_index_list(?)")) {
-            statement.setString(1, table);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    // A partial index is no conflict target for ON CONFLICT without its WHERE clause.
-                    if (rows.getInt(2) == 1 && rows.getInt(3) == 0) {
-                        indexes.add(rows.getString(1));
-                    }
-                }
-            }
-        }
-        return indexes;
-    }
-
-    private static @Nullable List<Column> indexColumns(Connection connection, String index, List<Column> columns)
-            throws SQLException {
-        List<Column> key = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT cid, coll FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno")) {
-            statement.setString(1, index);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    int cid = rows.getInt(1);
-                    if (cid < 0 || cid >= columns.size()) {
-                        // An expression or the rowid: not a key a caller can name by columns.
-                        return null;
-                    }
-                    key.add(columns.get(cid).withCollation(Collation.of(rows.getString(2))));
-                }
-            }
-        }
-        return key.isEmpty() ? null : key;
-    }
-
-    private static boolean sameColumns(List<Column> a, List<Column> b) {
+    /** Whether two keys have the same columns, in any order. */
+    static boolean sameColumns(List<Column> a, List<Column> b) {
         return a.size() == b.size()
                 && a.stream().allMatch((column) -> b.stream().anyMatch((other) -> other.index() == column.index()));
     }
@@ -400,7 +181,7 @@ final class TableSchema {
         return quote(identifier, "\"");
     }
 
-    private static String quote(String identifier, @Nullable String quote) {
+    static String quote(String identifier, @Nullable String quote) {
         String mark = (quote == null || quote.isBlank()) ? "\"" : quote;
         return mark + identifier.replace(mark, mark + mark) + mark;
     }
@@ -529,19 +310,39 @@ final class TableSchema {
             if (this.type != ColumnType.ANY) {
                 return ColumnType.keyValue(bindable);
             }
-            Object value = bindable;
-            if (value instanceof Boolean bool) {
-                value = bool ? 1L : 0L;
-            } else if (value instanceof Integer number) {
-                value = number.longValue();
-            } else if (value instanceof Float number) {
-                value = number.doubleValue();
-            } else if (value instanceof BigDecimal decimal) {
-                value = decimal.toString();
-            } else if (value instanceof byte[] bytes) {
+            if (bindable instanceof byte[] bytes) {
                 return ByteBuffer.wrap(Arrays.copyOf(bytes, bytes.length));
             }
-            value = switch (this.affinity) {
+            Object value = withAffinity(asStored(bindable));
+            if (value instanceof String text) {
+                return this.collation.normalize(text);
+            }
+            return value;
+        }
+
+        /**
+         * The value as SQLite receives it from the driver: a boolean or an int as a 64-bit integer, a float as a
+         * double, a decimal as text.
+         */
+        private static Object asStored(Object bindable) {
+            if (bindable instanceof Boolean bool) {
+                return bool ? 1L : 0L;
+            }
+            if (bindable instanceof Integer number) {
+                return number.longValue();
+            }
+            if (bindable instanceof Float number) {
+                return number.doubleValue();
+            }
+            if (bindable instanceof BigDecimal decimal) {
+                return decimal.toString();
+            }
+            return bindable;
+        }
+
+        /** The value as this column's affinity converts it before SQLite stores or compares it. */
+        private Object withAffinity(Object value) {
+            return switch (this.affinity) {
                 case INTEGER, NUMERIC -> numeric(value, true);
                 case REAL -> {
                     Object number = numeric(value, false);
@@ -550,10 +351,6 @@ final class TableSchema {
                 case TEXT -> (value instanceof Long whole) ? whole.toString() : value;
                 case BLOB -> value;
             };
-            if (value instanceof String text) {
-                return this.collation.normalize(text);
-            }
-            return value;
         }
 
         private static Object numeric(Object value, boolean preferInteger) {

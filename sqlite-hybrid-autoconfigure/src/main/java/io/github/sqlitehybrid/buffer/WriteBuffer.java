@@ -1,25 +1,17 @@
 package io.github.sqlitehybrid.buffer;
 
-import io.github.sqlitehybrid.buffer.PendingWrite.RowIdentity;
 import io.github.sqlitehybrid.buffer.PendingWrites.Call;
 import io.github.sqlitehybrid.buffer.PendingWrites.Kind;
-import io.github.sqlitehybrid.buffer.TableSchema.Column;
-import io.github.sqlitehybrid.buffer.TableSchema.KeyShape;
 import io.github.sqlitehybrid.buffer.WriteBufferStats.DeadLetter;
 import io.github.sqlitehybrid.retry.DbRetryTemplate;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,7 +23,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataAccessResourceFailureException;
 
 /**
  * Takes background writes off SQLite's write lock (or off PostgreSQL's round trips): a call returns at once, calls
@@ -109,9 +100,11 @@ public final class WriteBuffer implements SmartLifecycle {
 
     private static final Log logger = LogFactory.getLog(WriteBuffer.class);
 
-    private final DataSource dataSource;
-
     private final DbRetryTemplate retryTemplate;
+
+    private final SchemaCache schemas;
+
+    private final CallValidator validator;
 
     private final BatchWriter writer;
 
@@ -129,17 +122,6 @@ public final class WriteBuffer implements SmartLifecycle {
 
     private final int flushThreshold;
 
-    private final Map<String, Integer> priorities = new HashMap<>();
-
-    /** Each table's schema, by its quoted name: one instance per table, so calls on it coalesce. */
-    private final Map<String, TableSchema> schemas = new ConcurrentHashMap<>();
-
-    /**
-     * The quoted name of the table each spelling a caller used resolved to. By the spelling as given: where
-     * names are case sensitive (PostgreSQL's quoted names), {@code Mixed} and {@code mixed} may be two tables.
-     */
-    private final Map<String, String> tableNames = new ConcurrentHashMap<>();
-
     private final ReentrantLock flushLock = new ReentrantLock();
 
     private final AtomicBoolean flushRequested = new AtomicBoolean();
@@ -152,8 +134,6 @@ public final class WriteBuffer implements SmartLifecycle {
 
     private volatile boolean scheduledFlushFailing;
 
-    private volatile @Nullable Dialect dialect;
-
     /**
      * Create a write buffer. It accepts calls at once; it flushes in the background once {@link #start() started}.
      * @param dataSource the application's DataSource, SQLite or PostgreSQL
@@ -164,8 +144,9 @@ public final class WriteBuffer implements SmartLifecycle {
      */
     public WriteBuffer(DataSource dataSource, WriteBufferProperties properties, DbRetryTemplate retryTemplate) {
         WriteBufferProperties.checkTablePriorities(properties.getTablePriorities());
-        this.dataSource = dataSource;
         this.retryTemplate = retryTemplate;
+        this.schemas = new SchemaCache(dataSource);
+        this.validator = new CallValidator(this.schemas, properties.getTablePriorities());
         this.writer = new BatchWriter(dataSource, retryTemplate.getClassifier());
         this.pending = new PendingWrites(properties.getMaxPending(), properties.getDeadLetterCapacity());
         this.overflow = properties.getOverflow();
@@ -174,9 +155,6 @@ public final class WriteBuffer implements SmartLifecycle {
         this.shutdownTimeout = properties.getShutdownTimeout();
         this.flushBatchSize = properties.getFlushBatchSize();
         this.flushThreshold = Math.min(properties.getFlushBatchSize(), properties.getMaxPending());
-        properties
-                .getTablePriorities()
-                .forEach((table, priority) -> this.priorities.put(TableSchema.lower(table), priority));
     }
 
     /**
@@ -252,7 +230,7 @@ public final class WriteBuffer implements SmartLifecycle {
      * @throws IllegalArgumentException if the table, a column or the key is not in the schema
      */
     public Optional<Map<String, @Nullable Object>> buffered(String table, Map<String, ?> key, String... keyColumns) {
-        Call call = validate(Kind.UPDATE, table, key, keyColumns);
+        Call call = this.validator.validate(Kind.UPDATE, table, key, keyColumns);
         Object view = this.pending.view(call.identity());
         if (view == null) {
             return Optional.empty();
@@ -294,17 +272,7 @@ public final class WriteBuffer implements SmartLifecycle {
                     return written;
                 }
                 wroteAny = true;
-                Map<PendingWrite, SQLException> refused;
-                try {
-                    refused = this.retryTemplate.execute(RETRY_OPERATION, () -> writeBatch(batch));
-                } catch (RuntimeException ex) {
-                    Throwable cause = (ex instanceof BatchFailedException) ? ex.getCause() : ex;
-                    this.pending.restore(batch, String.valueOf(cause.getMessage()));
-                    throw new WriteBufferFlushException(written, this.pending.size(), cause);
-                } catch (Error ex) {
-                    this.pending.restore(batch, String.valueOf(ex.getMessage()));
-                    throw ex;
-                }
+                Map<PendingWrite, SQLException> refused = writeOrRestore(batch, written);
                 Map<PendingWrite, DeadLetter> deadLetters = deadLetters(refused);
                 written += this.pending.complete(batch, deadLetters);
                 deadLetters.values().forEach(WriteBuffer::logDeadLetter);
@@ -313,6 +281,20 @@ public final class WriteBuffer implements SmartLifecycle {
             if (wroteAny) {
                 this.pending.recordFlush(Instant.now(), System.nanoTime() - start);
             }
+        }
+    }
+
+    /** Write one batch, retried on lock errors; when it fails, put it back as pending and fail the flush. */
+    private Map<PendingWrite, SQLException> writeOrRestore(List<PendingWrite> batch, int written) {
+        try {
+            return this.retryTemplate.execute(RETRY_OPERATION, () -> writeBatch(batch));
+        } catch (RuntimeException ex) {
+            Throwable cause = (ex instanceof BatchFailedException) ? ex.getCause() : ex;
+            this.pending.restore(batch, String.valueOf(cause.getMessage()));
+            throw new WriteBufferFlushException(written, this.pending.size(), cause);
+        } catch (Error ex) {
+            this.pending.restore(batch, String.valueOf(ex.getMessage()));
+            throw ex;
         }
     }
 
@@ -366,154 +348,11 @@ public final class WriteBuffer implements SmartLifecycle {
     }
 
     private void offer(Kind kind, String table, Map<String, ?> row, String[] keyColumns) {
-        Call call = validate(kind, table, row, keyColumns);
+        Call call = this.validator.validate(kind, table, row, keyColumns);
         int pendingNow = this.pending.offer(call, this.overflow, this.offerTimeout, this::requestFlush);
         if (pendingNow >= this.flushThreshold) {
             requestFlush();
         }
-    }
-
-    private Call validate(Kind kind, String table, Map<String, ?> row, String[] keyColumns) {
-        if (table == null || row == null || keyColumns == null) {
-            throw new IllegalArgumentException("table, row and keyColumns must not be null");
-        }
-        String quotedName = this.tableNames.get(table);
-        TableSchema schema = (quotedName != null) ? this.schemas.get(quotedName) : null;
-        boolean fresh = false;
-        if (schema == null) {
-            TableSchema read = loadSchema(table);
-            this.tableNames.put(table, read.quotedName());
-            // A new spelling of a known table keeps the known schema, so its calls coalesce with the others.
-            schema = this.schemas.putIfAbsent(read.quotedName(), read);
-            if (schema == null) {
-                schema = read;
-                fresh = true;
-            }
-        }
-        try {
-            return describe(kind, schema, table, row, keyColumns);
-        } catch (SchemaMismatch mismatch) {
-            if (fresh) {
-                throw new IllegalArgumentException(mismatch.getMessage());
-            }
-        }
-        // The cached schema may be older than the database's: read it again, once.
-        try {
-            return describe(kind, readSchema(table), table, row, keyColumns);
-        } catch (SchemaMismatch mismatch) {
-            throw new IllegalArgumentException(mismatch.getMessage());
-        }
-    }
-
-    private Call describe(Kind kind, TableSchema schema, String table, Map<String, ?> row, String[] keyColumns)
-            throws SchemaMismatch {
-        @Nullable Object[] values = PendingWrite.unset(schema.columns().size());
-        for (Map.Entry<String, ?> entry : row.entrySet()) {
-            String name = entry.getKey();
-            if (name == null) {
-                throw new IllegalArgumentException("The row for table '" + schema.name() + "' has a null column name");
-            }
-            Column column = schema.column(name);
-            if (column == null) {
-                throw new SchemaMismatch("Unknown column '" + name + "' in table '" + schema.name() + "' (columns: "
-                        + schema.columns().stream().map(Column::name).toList() + ")");
-            }
-            if (values[column.index()] != PendingWrite.UNSET) {
-                throw new IllegalArgumentException("Column '" + column.name() + "' of table '" + schema.name()
-                        + "' is given twice in one row (names are matched ignoring case)");
-            }
-            values[column.index()] = column.bindable(schema.name(), entry.getValue());
-        }
-        int priority = this.priorities.getOrDefault(TableSchema.lower(schema.name()), Integer.MAX_VALUE);
-        if (kind == Kind.INSERT) {
-            return new Call(kind, schema, table, priority, null, new Object[0], null, values);
-        }
-        KeyShape key = keyShape(schema, keyColumns);
-        Object[] keyValues = new Object[key.columns().size()];
-        List<Object> identity = new ArrayList<>(keyValues.length);
-        for (int i = 0; i < keyValues.length; i++) {
-            Column column = key.columns().get(i);
-            Object value = values[column.index()];
-            if (value == PendingWrite.UNSET) {
-                throw new IllegalArgumentException(
-                        "Key column '" + column.name() + "' of table '" + schema.name() + "' has no value in the row");
-            }
-            if (value == null) {
-                throw new IllegalArgumentException("Key column '" + column.name() + "' of table '" + schema.name()
-                        + "' is null: a null key identifies no row");
-            }
-            keyValues[i] = value;
-            identity.add(column.keyValue(value));
-        }
-        if (kind == Kind.DELETE) {
-            for (Column column : schema.columns()) {
-                if (values[column.index()] != PendingWrite.UNSET && !key.isKey(column.index())) {
-                    throw new IllegalArgumentException("delete on table '" + schema.name()
-                            + "' takes only the key columns " + names(key) + ", not '" + column.name() + "'");
-                }
-            }
-        }
-        RowIdentity rowIdentity =
-                new RowIdentity(schema.quotedName(), key.names(), Collections.unmodifiableList(identity));
-        return new Call(kind, schema, table, priority, key, keyValues, rowIdentity, values);
-    }
-
-    private static KeyShape keyShape(TableSchema schema, String[] keyColumns) throws SchemaMismatch {
-        if (keyColumns.length == 0) {
-            throw new IllegalArgumentException(
-                    "No key columns given for table '" + schema.name() + "': name its PRIMARY KEY or UNIQUE columns");
-        }
-        for (String column : keyColumns) {
-            if (column == null) {
-                throw new IllegalArgumentException("A key column of table '" + schema.name() + "' is null");
-            }
-            if (schema.column(column) == null) {
-                throw new SchemaMismatch(
-                        "Unknown key column '" + column + "' in table '" + schema.name() + "' (columns: "
-                                + schema.columns().stream().map(Column::name).toList() + ")");
-            }
-        }
-        KeyShape key = schema.keyShape(Arrays.asList(keyColumns));
-        if (key == null) {
-            throw new SchemaMismatch("Key columns " + Arrays.toString(keyColumns) + " of table '" + schema.name()
-                    + "' are neither its PRIMARY KEY nor the columns of a UNIQUE index, so they may match several"
-                    + " rows (unique keys: " + schema.uniqueKeyNames() + ")");
-        }
-        return key;
-    }
-
-    private static List<String> names(KeyShape key) {
-        return key.columns().stream().map(Column::name).toList();
-    }
-
-    private TableSchema readSchema(String table) {
-        TableSchema schema = loadSchema(table);
-        this.schemas.put(schema.quotedName(), schema);
-        this.tableNames.put(table, schema.quotedName());
-        return schema;
-    }
-
-    private TableSchema loadSchema(String table) {
-        try (Connection connection = this.dataSource.getConnection()) {
-            TableSchema schema = TableSchema.read(connection, dialect(connection), table);
-            if (schema == null) {
-                throw new IllegalArgumentException("Unknown table '" + table
-                        + "': the database has no such table (names are looked up in the schema, never run as SQL)");
-            }
-            return schema;
-        } catch (SQLException ex) {
-            throw new DataAccessResourceFailureException(
-                    "Could not read the schema of table '" + table + "' for the write buffer", ex);
-        }
-    }
-
-    private Dialect dialect(Connection connection) throws SQLException {
-        Dialect known = this.dialect;
-        if (known == null) {
-            known = Dialect.of(connection);
-            this.dialect = known;
-        }
-        return known;
     }
 
     private void requestFlush() {
@@ -572,8 +411,8 @@ public final class WriteBuffer implements SmartLifecycle {
     }
 
     private void warnIfUnsupported() {
-        try (Connection connection = this.dataSource.getConnection()) {
-            dialect(connection);
+        try {
+            this.schemas.dialect();
         } catch (IllegalStateException ex) {
             logger.warn(ex.getMessage() + ". Every write to the buffer will fail.");
         } catch (SQLException ex) {
@@ -651,14 +490,6 @@ public final class WriteBuffer implements SmartLifecycle {
     @Override
     public int getPhase() {
         return PHASE;
-    }
-
-    /** A refused call before anything is buffered, after which a stale cached schema is read again. */
-    private static final class SchemaMismatch extends Exception {
-
-        SchemaMismatch(String message) {
-            super(message, null, false, false);
-        }
     }
 
     /** Carries a batch's SQLException through {@link DbRetryTemplate}, whose classifier sees the cause. */
