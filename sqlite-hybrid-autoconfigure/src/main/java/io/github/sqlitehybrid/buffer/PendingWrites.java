@@ -373,35 +373,6 @@ final class PendingWrites {
         }
     }
 
-    /** For the meters: read without building a whole {@link WriteBufferStats}. */
-    long counter(Counter counter) {
-        this.lock.lock();
-        try {
-            return switch (counter) {
-                case BUFFERED -> this.buffered;
-                case COALESCED -> this.coalesced;
-                case FLUSHED -> this.flushed;
-                case FAILED -> this.failed;
-                case FLUSHES -> this.flushes;
-                case DEAD_LETTERS -> this.deadLetterCount;
-                case FLUSH_NANOS -> this.totalFlushNanos;
-            };
-        } finally {
-            this.lock.unlock();
-        }
-    }
-
-    /** Counters the meters read. */
-    enum Counter {
-        BUFFERED,
-        COALESCED,
-        FLUSHED,
-        FAILED,
-        FLUSHES,
-        DEAD_LETTERS,
-        FLUSH_NANOS
-    }
-
     static double nanosToSeconds(long nanos) {
         return nanos / (double) TimeUnit.SECONDS.toNanos(1);
     }

@@ -339,14 +339,6 @@ public final class WriteBuffer implements SmartLifecycle {
         return this.pending.stats();
     }
 
-    int pendingCount() {
-        return this.pending.size();
-    }
-
-    long counter(PendingWrites.Counter counter) {
-        return this.pending.counter(counter);
-    }
-
     private void offer(Kind kind, String table, Map<String, ?> row, String[] keyColumns) {
         Call call = this.validator.validate(kind, table, row, keyColumns);
         int pendingNow = this.pending.offer(call, this.overflow, this.offerTimeout, this::requestFlush);

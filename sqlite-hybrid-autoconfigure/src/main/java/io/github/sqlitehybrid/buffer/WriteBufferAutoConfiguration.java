@@ -4,7 +4,6 @@ import io.github.sqlitehybrid.ConditionalOnSqliteHybridEnabled;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryTemplate;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -15,7 +14,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -38,17 +36,5 @@ public final class WriteBufferAutoConfiguration {
     @ConditionalOnMissingBean
     WriteBuffer writeBuffer(DataSource dataSource, WriteBufferProperties properties, DbRetryTemplate retryTemplate) {
         return new WriteBuffer(dataSource, properties, retryTemplate);
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(MeterBinder.class)
-    static class WriteBufferMetricsConfiguration {
-
-        // The buffer is the user's or the one above: this configuration is only reached when one applies.
-        @Bean
-        @ConditionalOnMissingBean
-        WriteBufferMetrics writeBufferMetrics(WriteBuffer writeBuffer) {
-            return new WriteBufferMetrics(writeBuffer);
-        }
     }
 }

@@ -302,20 +302,4 @@ public class LogDatabase implements SmartLifecycle, AutoCloseable {
     public long purgeOlderThan(Duration age) {
         return this.retention.purgeOlderThan(age);
     }
-
-    long writtenCount() {
-        return this.queue.written();
-    }
-
-    long droppedCount() {
-        return this.queue.dropped();
-    }
-
-    long failedCount() {
-        return this.queue.failed();
-    }
-
-    long pending() {
-        return this.queue.pending();
-    }
 }

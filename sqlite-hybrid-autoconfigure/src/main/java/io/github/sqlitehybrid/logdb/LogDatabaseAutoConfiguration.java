@@ -2,14 +2,12 @@ package io.github.sqlitehybrid.logdb;
 
 import ch.qos.logback.classic.LoggerContext;
 import io.github.sqlitehybrid.ConditionalOnSqliteHybridEnabled;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -27,16 +25,5 @@ public final class LogDatabaseAutoConfiguration {
     @ConditionalOnMissingBean
     LogDatabase logDatabase(LogDatabaseProperties properties) {
         return new LogDatabase(properties);
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(MeterBinder.class)
-    static class LogDatabaseMetricsConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean
-        LogDatabaseMetrics logDatabaseMetrics(LogDatabase logDatabase) {
-            return new LogDatabaseMetrics(logDatabase);
-        }
     }
 }

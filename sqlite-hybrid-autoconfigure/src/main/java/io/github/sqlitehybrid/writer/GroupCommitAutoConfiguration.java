@@ -6,7 +6,6 @@ import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
 import io.github.sqlitehybrid.retry.LockErrorClassifier;
 import io.github.sqlitehybrid.retry.SqliteLockErrorClassifier;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,7 +16,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.sqlite.SQLiteConnection;
 
@@ -49,16 +47,5 @@ public final class GroupCommitAutoConfiguration {
                 properties,
                 lockErrorClassifier.getIfAvailable(SqliteLockErrorClassifier::new),
                 listeners.orderedStream().toList());
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(MeterBinder.class)
-    static class GroupCommitMetricsConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean
-        GroupCommitMetrics groupCommitMetrics() {
-            return new GroupCommitMetrics();
-        }
     }
 }

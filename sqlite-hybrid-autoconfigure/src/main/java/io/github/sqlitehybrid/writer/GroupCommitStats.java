@@ -1,7 +1,8 @@
 package io.github.sqlitehybrid.writer;
 
 /**
- * What a {@link GroupCommitWriter} has done since it was created.
+ * What a {@link GroupCommitWriter} has done since it was created: the {@code groupCommit} section of
+ * {@code /actuator/dblocks}, and what the {@code sqlite.hybrid.writer.group.commit.*} counters and gauge read.
  *
  * @param committedUnits units whose work was committed
  * @param failedUnits units that ended with an exception: their own, or their group's
@@ -17,6 +18,8 @@ package io.github.sqlitehybrid.writer;
  * @param meanCommitMillis mean time of a successful COMMIT
  * @param maxCommitMillis longest successful COMMIT
  * @param accepting whether the writer accepts units
+ * @param committedGroups transactions that committed
+ * @since 0.1.0
  */
 public record GroupCommitStats(
         long committedUnits,
@@ -32,4 +35,5 @@ public record GroupCommitStats(
         double meanQueueWaitMillis,
         double meanCommitMillis,
         double maxCommitMillis,
-        boolean accepting) {}
+        boolean accepting,
+        long committedGroups) {}

@@ -1,6 +1,7 @@
 package io.github.sqlitehybrid.writer;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -47,7 +48,12 @@ final class GroupCommitTracker {
     private volatile int largestGroup;
 
     GroupCommitTracker(List<? extends GroupCommitListener> listeners) {
-        this.listeners = List.copyOf(listeners);
+        this.listeners = new CopyOnWriteArrayList<>(listeners);
+    }
+
+    /** Tell one more listener, such as the meters of a registry bound after the writer was made. */
+    void addListener(GroupCommitListener listener) {
+        this.listeners.add(listener);
     }
 
     /** A unit was refused: the queue stayed full, the writer was stopped, or its caller was interrupted. */
@@ -148,7 +154,8 @@ final class GroupCommitTracker {
                 (dequeued > 0) ? this.queueWaitNanos.get() / 1e6 / dequeued : 0.0,
                 (commitCount > 0) ? this.commitNanos.get() / 1e6 / commitCount : 0.0,
                 this.maxCommitNanos / 1e6,
-                accepting);
+                accepting,
+                commitCount);
     }
 
     private void recordGroupSize(int units) {

@@ -226,6 +226,11 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
         return this.tracker.stats(this.queue.size(), this.queueCapacity, this.accepting);
     }
 
+    /** Tell one more listener of each group, such as the timers of {@link GroupCommitMetrics}. */
+    void addListener(GroupCommitListener listener) {
+        this.tracker.addListener(listener);
+    }
+
     /**
      * Accept units again after a {@link #stop}. A new writer thread and connection are set up on the next
      * unit.

@@ -43,10 +43,13 @@ class WriteBufferAutoConfigurationTests {
                     DataSourceAutoConfiguration.class,
                     SqlitePragmaAutoConfiguration.class,
                     DbRetryAutoConfiguration.class,
-                    WriteBufferAutoConfiguration.class));
+                    WriteBufferAutoConfiguration.class,
+                    WriteBufferMetricsAutoConfiguration.class));
 
     private ApplicationContextRunner withDatabase() {
-        return this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"));
+        return this.contextRunner
+                .withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"))
+                .withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new);
     }
 
     @Test
@@ -66,6 +69,14 @@ class WriteBufferAutoConfigurationTests {
                 .run((context) -> assertThat(context)
                         .doesNotHaveBean(WriteBuffer.class)
                         .doesNotHaveBean(WriteBufferMetrics.class));
+    }
+
+    @Test
+    void metersAreAbsentWithoutAMeterRegistry() {
+        this.contextRunner
+                .withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"))
+                .run((context) ->
+                        assertThat(context).hasSingleBean(WriteBuffer.class).doesNotHaveBean(WriteBufferMetrics.class));
     }
 
     @Test
@@ -190,10 +201,18 @@ class WriteBufferAutoConfigurationTests {
             assertThat(registry.get(WriteBufferMetrics.FLUSH).functionTimer().count())
                     .isEqualTo(1.0);
             assertThat(registry.getMeters())
-                    .filteredOn((meter) -> meter.getId().getName().startsWith("sqlite.hybrid.buffer."))
+                    .filteredOn((meter) -> meter.getId().getName().startsWith("sqlite.hybrid.write.buffer."))
                     .hasSize(7)
                     .allSatisfy((Meter meter) ->
                             assertThat(meter.getId().getDescription()).isNotBlank());
+            // The deprecated names read the same figures until their removal.
+            assertThat(registry.getMeters())
+                    .filteredOn((meter) -> meter.getId().getName().startsWith("sqlite.hybrid.buffer."))
+                    .hasSize(7);
+            assertThat(registry.get("sqlite.hybrid.buffer.buffered")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(2.0);
         });
     }
 

@@ -36,8 +36,9 @@ class LogDatabaseAutoConfigurationTests {
     @TempDir
     Path dir;
 
-    private final ApplicationContextRunner contextRunner =
-            new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LogDatabaseAutoConfiguration.class));
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(
+                    LogDatabaseAutoConfiguration.class, LogDatabaseMetricsAutoConfiguration.class));
 
     private ApplicationContextRunner enabled() {
         return this.contextRunner.withPropertyValues(
@@ -51,9 +52,16 @@ class LogDatabaseAutoConfigurationTests {
     }
 
     @Test
+    void metersAreRegisteredWhenTheApplicationHasAMeterRegistry() {
+        enabled()
+                .withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+                .run((context) -> assertThat(context).hasSingleBean(LogDatabaseMetrics.class));
+    }
+
+    @Test
     void writesTheApplicationsLogLinesWhenEnabled() {
         enabled().run((context) -> {
-            assertThat(context).hasSingleBean(LogDatabase.class).hasSingleBean(LogDatabaseMetrics.class);
+            assertThat(context).hasSingleBean(LogDatabase.class).doesNotHaveBean(LogDatabaseMetrics.class);
             LogDatabase database = context.getBean(LogDatabase.class);
             assertThat(database.isRunning()).isTrue();
             assertThat(root().getAppender(LogDatabaseAppender.NAME)).isNotNull();
@@ -215,6 +223,11 @@ class LogDatabaseAutoConfigurationTests {
                     .isZero();
             assertThat(registry.get(LogDatabaseMetrics.FAILED).functionCounter().count())
                     .isZero();
+            // The deprecated names read the same figures until their removal.
+            assertThat(registry.get("sqlite.hybrid.logdb.pending").gauge().value())
+                    .isEqualTo(1.0);
+            assertThat(registry.find("sqlite.hybrid.logdb.logged").functionCounter())
+                    .isNotNull();
         }
     }
 

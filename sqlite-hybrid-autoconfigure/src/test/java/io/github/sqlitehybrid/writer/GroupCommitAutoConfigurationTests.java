@@ -98,7 +98,8 @@ class GroupCommitAutoConfigurationTests {
                 .withConfiguration(AutoConfigurations.of(
                         MetricsAutoConfiguration.class,
                         CompositeMeterRegistryAutoConfiguration.class,
-                        SimpleMetricsExportAutoConfiguration.class))
+                        SimpleMetricsExportAutoConfiguration.class,
+                        GroupCommitMetricsAutoConfiguration.class))
                 .run((context) -> {
                     GroupCommitWriter writer = context.getBean(GroupCommitWriter.class);
                     writer.execute((jdbc) -> jdbc.update("INSERT INTO items (name) VALUES ('one')"));
@@ -108,19 +109,26 @@ class GroupCommitAutoConfigurationTests {
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
                     assertThat(registry.get(GroupCommitMetrics.UNITS)
                                     .tag("outcome", "committed")
-                                    .counter()
+                                    .functionCounter()
                                     .count())
                             .isEqualTo(1.0);
                     assertThat(registry.get(GroupCommitMetrics.UNITS)
                                     .tag("outcome", "failed")
-                                    .counter()
+                                    .functionCounter()
                                     .count())
                             .isEqualTo(1.0);
-                    assertThat(registry.get(GroupCommitMetrics.GROUPS)
+                    assertThat(registry.get(GroupCommitMetrics.UNITS)
+                                    .tag("outcome", "rejected")
+                                    .functionCounter()
+                                    .count())
+                            .isZero();
+                    assertThat(registry.get(GroupCommitMetrics.TRANSACTIONS)
                                     .tag("outcome", "committed")
-                                    .counter()
+                                    .functionCounter()
                                     .count())
                             .isEqualTo(2.0);
+                    assertThat(registry.get(GroupCommitMetrics.QUEUED).gauge().value())
+                            .isZero();
                     assertThat(registry.get(GroupCommitMetrics.SIZE).summary().count())
                             .isEqualTo(2);
                     assertThat(registry.get(GroupCommitMetrics.QUEUE_WAIT)
@@ -134,6 +142,44 @@ class GroupCommitAutoConfigurationTests {
                                     .getId()
                                     .getDescription())
                             .isNotBlank();
+                });
+    }
+
+    @Test
+    @SuppressWarnings("removal")
+    void metersKeepTheirDeprecatedNamesUntilTheirRemoval() {
+        withDatabase()
+                .withConfiguration(AutoConfigurations.of(
+                        MetricsAutoConfiguration.class,
+                        CompositeMeterRegistryAutoConfiguration.class,
+                        SimpleMetricsExportAutoConfiguration.class,
+                        GroupCommitMetricsAutoConfiguration.class))
+                .run((context) -> {
+                    GroupCommitWriter writer = context.getBean(GroupCommitWriter.class);
+                    writer.execute((jdbc) -> jdbc.update("INSERT INTO items (name) VALUES ('one')"));
+                    writer.execute((jdbc) -> jdbc.update("INSERT INTO items (name) VALUES ('two')"));
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get("sqlite.hybrid.writer.group.units")
+                                    .tag("outcome", "committed")
+                                    .functionCounter()
+                                    .count())
+                            .isEqualTo(2.0);
+                    assertThat(registry.get(GroupCommitMetrics.GROUPS)
+                                    .tag("outcome", "committed")
+                                    .functionCounter()
+                                    .count())
+                            .isEqualTo(2.0);
+                    assertThat(registry.get("sqlite.hybrid.writer.group.size")
+                                    .summary()
+                                    .count())
+                            .isEqualTo(2);
+                    assertThat(registry.get("sqlite.hybrid.writer.group.queue.wait")
+                                    .timer()
+                                    .count())
+                            .isEqualTo(2);
+                    // Recorded once, though both sets of meters are told of each commit.
+                    assertThat(registry.get(GroupCommitMetrics.COMMIT).timer().count())
+                            .isEqualTo(2);
                 });
     }
 

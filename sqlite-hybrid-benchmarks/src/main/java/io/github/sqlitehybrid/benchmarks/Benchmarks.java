@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * Entry point of the benchmarks jar: {@code contention} (the default), {@code write-buffer} or
- * {@code group-commit} ({@link GroupCommitBenchmark}), followed by that benchmark's own arguments.
+ * Entry point of the benchmarks jar: {@code contention} (the default), {@code write-buffer}
+ * ({@link WriteBufferBenchmark}), {@code group-commit} ({@link GroupCommitBenchmark}) or {@code log-database}
+ * ({@link LogDatabaseBenchmark}), followed by that benchmark's own arguments.
  *
  * <p>{@code contention} prints, for the single-row insert and the read-then-write claim at 4, 16 and 64 threads, each variant's
  * throughput, errors and latencies, and its throughput as a ratio to one thread doing the same work
@@ -30,6 +31,7 @@ import org.springframework.util.FileSystemUtils;
  * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar contention [operations, default 8000] [threads, default 4,16,64]
  * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar write-buffer [upserts [rounds]]
  * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar group-commit [operations [rounds]]
+ * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar log-database [threads [lines [rounds]]]
  * </pre>
  */
 public final class Benchmarks {
@@ -47,8 +49,8 @@ public final class Benchmarks {
             case "write-buffer" -> WriteBufferBenchmark.main(rest);
             case "group-commit" -> GroupCommitBenchmark.main(rest);
             default ->
-                throw new IllegalArgumentException(
-                        "Unknown benchmark '" + which + "': use contention, write-buffer or group-commit");
+                throw new IllegalArgumentException("Unknown benchmark '" + which
+                        + "': use contention, write-buffer, group-commit or log-database");
         }
     }
 
