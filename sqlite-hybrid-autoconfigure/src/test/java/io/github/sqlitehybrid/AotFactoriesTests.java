@@ -26,6 +26,7 @@ class AotFactoriesTests {
         assertThat(listedNames)
                 .containsAll(registrarsInTheStarter())
                 .contains(
+                        "io.github.sqlitehybrid.quartz.QuartzRuntimeHints",
                         "io.github.sqlitehybrid.translation.TranslationRuntimeHints",
                         "io.github.sqlitehybrid.writer.WriterRuntimeHints");
     }
