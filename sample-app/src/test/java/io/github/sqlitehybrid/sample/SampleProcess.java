@@ -61,11 +61,25 @@ final class SampleProcess {
      * @return the process
      */
     static SampleProcess start(String name, Path dataDirectory, Map<String, String> properties) {
+        return start(name, dataDirectory, properties, List.of());
+    }
+
+    /**
+     * Start {@link SampleApplication} in a new JVM with more JVM arguments, without waiting for it to be ready.
+     * @param name what to call it in messages and in its output file's name
+     * @param dataDirectory where {@code sample.db} and {@code sample-logs.db} are
+     * @param properties more application properties, given on the command line
+     * @param jvmArguments more arguments for the JVM, such as {@code -Dspring.aot.enabled=true}
+     * @return the process
+     */
+    static SampleProcess start(
+            String name, Path dataDirectory, Map<String, String> properties, List<String> jvmArguments) {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmArguments);
         command.add("-cp");
         command.add(classpath());
         command.add(SampleApplication.class.getName());

@@ -35,7 +35,19 @@ final class SampleProcesses implements AfterEachCallback {
      * @return the process, maybe not ready yet
      */
     SampleProcess start(String name, Path dataDirectory, Map<String, String> properties) {
-        SampleProcess process = SampleProcess.start(name, dataDirectory, properties);
+        return start(name, dataDirectory, properties, List.of());
+    }
+
+    /**
+     * Start a sample process with more JVM arguments, without waiting for it.
+     * @param name what to call it
+     * @param dataDirectory where its SQLite files are
+     * @param properties more application properties
+     * @param jvmArguments more arguments for the JVM
+     * @return the process, maybe not ready yet
+     */
+    SampleProcess start(String name, Path dataDirectory, Map<String, String> properties, List<String> jvmArguments) {
+        SampleProcess process = SampleProcess.start(name, dataDirectory, properties, jvmArguments);
         synchronized (this.started) {
             this.started.add(process);
         }

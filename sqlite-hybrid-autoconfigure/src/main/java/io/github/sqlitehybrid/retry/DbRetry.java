@@ -6,6 +6,7 @@ import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.springframework.aot.hint.annotation.Reflective;
 
 /**
  * Retries the annotated method, or every public method of the annotated type, when it fails with a
@@ -27,6 +28,8 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
 @Documented
+// AOT keeps annotated methods reflectively reachable in a native image, where the pointcut looks for them.
+@Reflective
 public @interface DbRetry {
 
     /**
