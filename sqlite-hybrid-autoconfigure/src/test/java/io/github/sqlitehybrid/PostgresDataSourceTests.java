@@ -111,11 +111,11 @@ class PostgresDataSourceTests {
             buffer.upsert("progress", Map.of("job_id", 7L, "percent", 90), "job_id");
 
             DbLocksEndpoint endpoint = context.getBean(DbLocksEndpoint.class);
-            assertThat(endpoint.flush()).containsEntry("flushed", 1);
+            assertThat(EndpointJson.asMap(endpoint.flush())).containsEntry("flushed", 1L);
             assertThat(jdbc.queryForObject("SELECT percent FROM progress WHERE job_id = 7", Integer.class))
                     .isEqualTo(90);
 
-            Map<String, Object> report = endpoint.dblocks();
+            Map<String, Object> report = EndpointJson.asMap(endpoint.dblocks());
             assertThat(report)
                     .containsKeys("retry", "database", "writeBuffer")
                     .doesNotContainKeys("writer", "groupCommit");

@@ -2,6 +2,7 @@ package io.github.sqlitehybrid.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.sqlitehybrid.EndpointJson;
 import io.github.sqlitehybrid.logdb.LogDatabase;
 import io.github.sqlitehybrid.logdb.LogDatabaseAutoConfiguration;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
@@ -61,7 +62,8 @@ class DbLocksEndpointAutoConfigurationTests {
                 }
                 return 1;
             });
-            Map<String, Object> report = context.getBean(DbLocksEndpoint.class).dblocks();
+            Map<String, Object> report =
+                    EndpointJson.asMap(context.getBean(DbLocksEndpoint.class).dblocks());
 
             Map<String, Object> retry = (Map<String, Object>) report.get("retry");
             assertThat(retry)
@@ -100,8 +102,8 @@ class DbLocksEndpointAutoConfigurationTests {
                     .containsKey("walSizeBytes");
             assertThat((Map<String, Object>) database.get("pragmas"))
                     .containsEntry("journal_mode", "wal")
-                    .containsEntry("busy_timeout", 5000)
-                    .containsEntry("synchronous", 1)
+                    .containsEntry("busy_timeout", 5000L)
+                    .containsEntry("synchronous", 1L)
                     .containsKeys("cache_size", "mmap_size", "wal_autocheckpoint");
         });
     }
@@ -119,8 +121,8 @@ class DbLocksEndpointAutoConfigurationTests {
                     LoggerFactory.getLogger(DbLocksEndpointAutoConfigurationTests.class)
                             .warn("counted in the logDatabase section");
                     assertThat(logDatabase.flush(Duration.ofSeconds(10))).isTrue();
-                    Map<String, Object> report =
-                            context.getBean(DbLocksEndpoint.class).dblocks();
+                    Map<String, Object> report = EndpointJson.asMap(
+                            context.getBean(DbLocksEndpoint.class).dblocks());
 
                     assertThat(report).containsKeys("retry", "database", "logDatabase");
                     assertThat((Map<String, Object>) report.get("logDatabase"))
@@ -140,8 +142,8 @@ class DbLocksEndpointAutoConfigurationTests {
     void hasNoLogDatabaseSectionWhenItIsOff() {
         withDatabase()
                 .withConfiguration(AutoConfigurations.of(LogDatabaseAutoConfiguration.class))
-                .run((context) -> assertThat(
-                                context.getBean(DbLocksEndpoint.class).dblocks())
+                .run((context) -> assertThat(EndpointJson.asMap(
+                                context.getBean(DbLocksEndpoint.class).dblocks()))
                         .doesNotContainKey("logDatabase"));
     }
 
@@ -156,11 +158,11 @@ class DbLocksEndpointAutoConfigurationTests {
                     jdbc.execute("CREATE TABLE t (x INTEGER)");
                     jdbc.update("INSERT INTO t VALUES (1)");
                     context.getBean(GroupCommitWriter.class).execute((unit) -> unit.update("INSERT INTO t VALUES (2)"));
-                    Map<String, Object> report =
-                            context.getBean(DbLocksEndpoint.class).dblocks();
+                    Map<String, Object> report = EndpointJson.asMap(
+                            context.getBean(DbLocksEndpoint.class).dblocks());
                     assertThat((Map<String, Object>) report.get("writer"))
                             .containsEntry("holder", null)
-                            .containsEntry("waiting", 0)
+                            .containsEntry("waiting", 0L)
                             .containsEntry("timeouts", 0L)
                             .containsEntry("lockFailures", 0L)
                             .containsKeys(
@@ -200,8 +202,8 @@ class DbLocksEndpointAutoConfigurationTests {
         withDatabase()
                 .withConfiguration(AutoConfigurations.of(SingleWriterAutoConfiguration.class))
                 .withPropertyValues("sqlite.hybrid.writer.enabled=false")
-                .run((context) -> assertThat(
-                                context.getBean(DbLocksEndpoint.class).dblocks())
+                .run((context) -> assertThat(EndpointJson.asMap(
+                                context.getBean(DbLocksEndpoint.class).dblocks()))
                         .doesNotContainKey("writer"));
     }
 
@@ -213,8 +215,8 @@ class DbLocksEndpointAutoConfigurationTests {
                         DbRetryAutoConfiguration.class,
                         DbLocksEndpointAutoConfiguration.class))
                 .withPropertyValues("management.endpoints.web.exposure.include=dblocks")
-                .run((context) -> assertThat(
-                                context.getBean(DbLocksEndpoint.class).dblocks())
+                .run((context) -> assertThat(EndpointJson.asMap(
+                                context.getBean(DbLocksEndpoint.class).dblocks()))
                         .containsKey("retry")
                         .doesNotContainKey("database"));
     }

@@ -2,6 +2,7 @@ package io.github.sqlitehybrid.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.sqlitehybrid.EndpointJson;
 import io.github.sqlitehybrid.buffer.WriteBuffer;
 import io.github.sqlitehybrid.retry.LockStatistics;
 import java.io.IOException;
@@ -93,11 +94,11 @@ class DbLocksEndpointWriteBufferTests {
     @Test
     void flushWithoutAWriteBufferAnswersClearly() {
         DbLocksEndpoint endpoint = new DbLocksEndpoint(new LockStatistics(), null);
-        assertThat(endpoint.flush())
-                .containsEntry("flushed", 0)
+        assertThat(EndpointJson.asMap(endpoint.flush()))
+                .containsEntry("flushed", 0L)
                 .hasEntrySatisfying(
                         "message", (message) -> assertThat((String) message).contains("No write buffer"));
-        assertThat(endpoint.dblocks()).doesNotContainKey("writeBuffer");
+        assertThat(EndpointJson.asMap(endpoint.dblocks())).doesNotContainKey("writeBuffer");
     }
 
     @SuppressWarnings("unchecked")
