@@ -1,6 +1,5 @@
 package io.github.sqlitehybrid.it.jpa.bank;
 
-import io.github.sqlitehybrid.retry.DbRetryStats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -9,6 +8,7 @@ import io.github.sqlitehybrid.it.support.Load;
 import io.github.sqlitehybrid.it.support.Load.Outcome;
 import io.github.sqlitehybrid.it.support.Stack;
 import io.github.sqlitehybrid.it.support.TestApplication;
+import io.github.sqlitehybrid.retry.DbRetryStats;
 import io.github.sqlitehybrid.retry.LockStatistics;
 import io.github.sqlitehybrid.retry.SqliteLockErrorClassifier;
 import io.github.sqlitehybrid.writer.NestedWriteTransactionException;
