@@ -98,8 +98,8 @@ public final class SqliteDatabasePaths {
      * @throws UnusableDatabasePathException naming the path at fault
      */
     public static void checkWritable(@Nullable String url, String setting) {
-        Path file = writableFileOf(url);
-        if (file == null) {
+        Path file = (url != null) ? writableFileOf(url) : null;
+        if (url == null || file == null) {
             return;
         }
         Path directory = file.getParent();

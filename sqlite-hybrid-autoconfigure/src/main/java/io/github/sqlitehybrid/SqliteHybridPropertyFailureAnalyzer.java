@@ -26,7 +26,8 @@ public final class SqliteHybridPropertyFailureAnalyzer implements FailureAnalyze
     public @Nullable FailureAnalysis analyze(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = nextCause(cause)) {
             if (cause instanceof InvalidSqliteHybridPropertyException invalid) {
-                return analysis(invalid.getProperty(), invalid.getValue(), invalid.getReason(), invalid.getAllowed());
+                return analysis(
+                        invalid.getProperty(), invalid.getValue(), invalid.getReason(), invalid.getAllowed(), invalid);
             }
             if (cause instanceof BindException bind && bind.getName().toString().startsWith(PREFIX)) {
                 // The property that failed: a setter's refusal is reported against the whole bean otherwise.
@@ -36,7 +37,7 @@ public final class SqliteHybridPropertyFailureAnalyzer implements FailureAnalyze
                         ? property.getName().toString()
                         : bind.getName().toString();
                 Throwable reason = (bind.getCause() != null) ? rootCause(bind.getCause()) : bind;
-                return analysis(name, value, reason.getMessage(), allowedValues(bind));
+                return analysis(name, value, reason.getMessage(), allowedValues(bind), bind);
             }
         }
         return null;
@@ -48,7 +49,7 @@ public final class SqliteHybridPropertyFailureAnalyzer implements FailureAnalyze
     }
 
     private static FailureAnalysis analysis(
-            String property, @Nullable Object value, @Nullable String reason, List<String> allowed) {
+            String property, @Nullable Object value, @Nullable String reason, List<String> allowed, Throwable cause) {
         StringBuilder description = new StringBuilder()
                 .append("Invalid value '")
                 .append(value)
@@ -61,7 +62,7 @@ public final class SqliteHybridPropertyFailureAnalyzer implements FailureAnalyze
         }
         String action = "Update '" + property + "' in your application's configuration"
                 + (allowed.isEmpty() ? "." : " to one of: " + String.join(", ", allowed) + ".");
-        return new FailureAnalysis(description.toString(), action, null);
+        return new FailureAnalysis(description.toString(), action, cause);
     }
 
     private static List<String> allowedValues(BindException bind) {

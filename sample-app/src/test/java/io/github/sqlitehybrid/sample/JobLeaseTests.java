@@ -73,8 +73,8 @@ class JobLeaseTests {
     void theReaperPutsBackOnlyJobsWhoseLeaseExpired() {
         long expiring = this.jobs.enqueue("https://pod.example/expiring.mp3");
         long lasting = this.jobs.enqueue("https://pod.example/lasting.mp3");
-        this.jobs.claimNext("w1@test", Duration.ZERO).orElseThrow();
-        this.jobs.claimNext("w2@test", Duration.ofMinutes(1)).orElseThrow();
+        assertThat(this.jobs.claimNext("w1@test", Duration.ZERO)).isPresent();
+        assertThat(this.jobs.claimNext("w2@test", Duration.ofMinutes(1))).isPresent();
 
         assertThat(this.jobs.requeueExpiredLeases()).isEqualTo(1);
 

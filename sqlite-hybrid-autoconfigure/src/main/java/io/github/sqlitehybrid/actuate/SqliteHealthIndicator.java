@@ -41,7 +41,9 @@ public final class SqliteHealthIndicator extends AbstractHealthIndicator {
         if (state.path() != null) {
             builder.withDetail("path", state.path());
         }
-        builder.withDetail("journalMode", actual);
+        if (actual != null) {
+            builder.withDetail("journalMode", actual);
+        }
         if (state.walSizeBytes() != null) {
             builder.withDetail("walSizeBytes", state.walSizeBytes());
         }

@@ -331,8 +331,8 @@ final class BatchWriter {
 
         /** Begin a pending write's steps: if its row is queued already, send the queue first. */
         void startWrite(@Nullable RowIdentity row) throws SQLException {
-            if (row != null && !this.rows.add(row) && this.queued > 0) {
-                send(row);
+            if (row != null && !this.rows.add(row) && this.queued > 0 && this.current != null) {
+                send(this.current, row);
             }
         }
 
@@ -340,8 +340,8 @@ final class BatchWriter {
         void add(Step step, @Nullable RowIdentity row) throws SQLException {
             PreparedStatement statement = this.current;
             if (statement == null || !step.sql().equals(this.currentSql)) {
-                if (this.queued > 0) {
-                    send(row);
+                if (this.queued > 0 && statement != null) {
+                    send(statement, row);
                 }
                 statement = this.statements.prepare(step.sql());
                 this.current = statement;
@@ -354,8 +354,8 @@ final class BatchWriter {
 
         /** Send what is queued. */
         void finish() throws SQLException {
-            if (this.queued > 0) {
-                send(null);
+            if (this.queued > 0 && this.current != null) {
+                send(this.current, null);
             }
         }
 
@@ -367,8 +367,8 @@ final class BatchWriter {
         }
 
         /** Send the queue; the row being written, if any, is the first of the next one. */
-        private void send(@Nullable RowIdentity row) throws SQLException {
-            this.current.executeBatch();
+        private void send(PreparedStatement queuedOn, @Nullable RowIdentity row) throws SQLException {
+            queuedOn.executeBatch();
             this.queued = 0;
             this.rows.clear();
             if (row != null) {

@@ -142,20 +142,22 @@ final class PendingWrites {
     private void add(Call call, TableState state, @Nullable Keyed existing) {
         long next = ++this.sequence;
         PendingWrite write;
-        if (call.key() == null) {
+        KeyShape key = call.key();
+        if (key == null) {
             write = new PendingWrite.Insert(call.table(), next, call.priority(), call.values());
         } else {
+            RowIdentity identity = call.requireIdentity();
             Keyed keyed = new Keyed(
                     call.table(),
                     next,
                     call.priority(),
-                    call.identity(),
-                    call.key(),
+                    identity,
+                    key,
                     call.keyValues(),
                     state.generation,
                     (existing != null && !existing.done) ? existing : null);
             call.applyTo(keyed);
-            this.latest.put(call.identity(), keyed);
+            this.latest.put(identity, keyed);
             write = keyed;
         }
         this.queues
@@ -256,7 +258,9 @@ final class PendingWrites {
             for (int i = batch.size() - 1; i >= 0; i--) {
                 PendingWrite write = batch.get(i);
                 write.inFlight = false;
-                this.queues.get(write.priority).addFirst(write);
+                this.queues
+                        .computeIfAbsent(write.priority, (priority) -> new ArrayDeque<>())
+                        .addFirst(write);
             }
             this.failed++;
             this.lastFlushError = error;
@@ -418,6 +422,14 @@ final class PendingWrites {
             Object[] keyValues,
             @Nullable RowIdentity identity,
             @Nullable Object[] values) {
+
+        /** The row of a keyed call: every call but an insert has one. */
+        RowIdentity requireIdentity() {
+            if (this.identity == null) {
+                throw new IllegalStateException("An insert has no row identity");
+            }
+            return this.identity;
+        }
 
         void applyTo(Keyed write) {
             switch (this.kind) {

@@ -231,7 +231,7 @@ public final class WriteBuffer implements SmartLifecycle {
      */
     public Optional<Map<String, @Nullable Object>> buffered(String table, Map<String, ?> key, String... keyColumns) {
         Call call = this.validator.validate(Kind.UPDATE, table, key, keyColumns);
-        Object view = this.pending.view(call.identity());
+        Object view = this.pending.view(call.requireIdentity());
         if (view == null) {
             return Optional.empty();
         }
@@ -289,7 +289,7 @@ public final class WriteBuffer implements SmartLifecycle {
         try {
             return this.retryTemplate.execute(RETRY_OPERATION, () -> writeBatch(batch));
         } catch (RuntimeException ex) {
-            Throwable cause = (ex instanceof BatchFailedException) ? ex.getCause() : ex;
+            Throwable cause = (ex instanceof BatchFailedException && ex.getCause() != null) ? ex.getCause() : ex;
             this.pending.restore(batch, String.valueOf(cause.getMessage()));
             throw new WriteBufferFlushException(written, this.pending.size(), cause);
         } catch (Error ex) {

@@ -66,23 +66,18 @@ record LogLine(
      */
     static @Nullable String structuredData(
             @Nullable Map<String, String> mdc, @Nullable List<KeyValuePair> keyValuePairs) {
-        boolean hasMdc = mdc != null && !mdc.isEmpty();
-        boolean hasKeyValues = keyValuePairs != null && !keyValuePairs.isEmpty();
-        if (!hasMdc && !hasKeyValues) {
-            return null;
-        }
         Map<String, Object> data = new LinkedHashMap<>(4);
-        if (hasMdc) {
+        if (mdc != null && !mdc.isEmpty()) {
             data.put("mdc", mdc);
         }
-        if (hasKeyValues) {
+        if (keyValuePairs != null && !keyValuePairs.isEmpty()) {
             Map<String, Object> values = new LinkedHashMap<>();
             for (KeyValuePair pair : keyValuePairs) {
                 values.put(String.valueOf(pair.key), jsonValue(pair.value));
             }
             data.put("keyValues", values);
         }
-        return JSON.writeToString(data);
+        return data.isEmpty() ? null : JSON.writeToString(data);
     }
 
     private static @Nullable Object jsonValue(@Nullable Object value) {

@@ -65,7 +65,7 @@ public final class DbRetryAutoConfiguration {
             throw new InvalidSqliteHybridPropertyException(
                     "sqlite.hybrid.retry.max-delay",
                     properties.getMaxDelay(),
-                    ex.getMessage(),
+                    String.valueOf(ex.getMessage()),
                     List.of("a duration not shorter than sqlite.hybrid.retry.initial-delay"));
         }
     }

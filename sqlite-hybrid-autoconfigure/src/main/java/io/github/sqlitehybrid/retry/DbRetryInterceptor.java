@@ -36,6 +36,7 @@ public final class DbRetryInterceptor implements MethodInterceptor {
     }
 
     @Override
+    @SuppressWarnings("NullAway") // Attempt<@Nullable Object>: NullAway's standard mode reads no type arguments.
     public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
         Class<?> targetClass = (invocation.getThis() != null)
                 ? ClassUtils.getUserClass(invocation.getThis())

@@ -3,7 +3,6 @@ package io.github.sqlitehybrid.retry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -120,7 +119,8 @@ public final class LockStatistics implements DbRetryListener {
 
     private static final class Counters {
 
-        private final Map<DbRetryOutcome, LongAdder> outcomes = new EnumMap<>(DbRetryOutcome.class);
+        /** Calls by outcome, indexed by {@link DbRetryOutcome#ordinal()}. */
+        private final LongAdder[] outcomes = new LongAdder[DbRetryOutcome.values().length];
 
         private final Map<String, LongAdder> codes = new ConcurrentHashMap<>();
 
@@ -138,7 +138,7 @@ public final class LockStatistics implements DbRetryListener {
 
         Counters() {
             for (DbRetryOutcome outcome : DbRetryOutcome.values()) {
-                this.outcomes.put(outcome, new LongAdder());
+                this.outcomes[outcome.ordinal()] = new LongAdder();
             }
         }
 
@@ -155,7 +155,7 @@ public final class LockStatistics implements DbRetryListener {
         }
 
         void complete(DbRetryOutcome outcome, boolean lockFailure) {
-            this.outcomes.get(outcome).increment();
+            this.outcomes[outcome.ordinal()].increment();
             if (lockFailure) {
                 this.lockFailures.increment();
             }
@@ -164,9 +164,9 @@ public final class LockStatistics implements DbRetryListener {
         DbRetryStats snapshot(@Nullable Double perMinute) {
             Map<String, Long> outcomeCounts = new LinkedHashMap<>();
             long calls = 0;
-            for (Map.Entry<DbRetryOutcome, LongAdder> entry : this.outcomes.entrySet()) {
-                long count = entry.getValue().sum();
-                outcomeCounts.put(entry.getKey().tagValue(), count);
+            for (DbRetryOutcome outcome : DbRetryOutcome.values()) {
+                long count = this.outcomes[outcome.ordinal()].sum();
+                outcomeCounts.put(outcome.tagValue(), count);
                 calls += count;
             }
             Map<String, Long> codeCounts = new TreeMap<>();
@@ -177,7 +177,7 @@ public final class LockStatistics implements DbRetryListener {
                     calls,
                     this.lockErrors.sum(),
                     retryCount,
-                    outcomeCounts.get(DbRetryOutcome.SUCCESS_WITH_RETRY.tagValue()),
+                    this.outcomes[DbRetryOutcome.SUCCESS_WITH_RETRY.ordinal()].sum(),
                     failures,
                     (calls > 0) ? failures / (double) calls : 0.0,
                     (retryCount > 0) ? this.waitNanos.sum() / 1e6 / retryCount : 0.0,

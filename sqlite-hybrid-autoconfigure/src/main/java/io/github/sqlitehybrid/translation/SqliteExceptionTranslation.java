@@ -72,7 +72,7 @@ public final class SqliteExceptionTranslation {
         };
     }
 
-    private static SQLException constraint(SQLiteException ex, int code, String message, int errorCode) {
+    private static SQLException constraint(SQLiteException ex, int code, @Nullable String message, int errorCode) {
         String state = switch (code) {
             case 1555, 2067, 2579 -> "23505"; // PRIMARY KEY, UNIQUE, rowid
             case 1299 -> "23502"; // NOT NULL

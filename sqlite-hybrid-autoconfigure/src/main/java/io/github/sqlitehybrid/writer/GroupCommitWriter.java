@@ -172,7 +172,7 @@ public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
         try {
             return future.get();
         } catch (ExecutionException ex) {
-            throw unchecked(ex.getCause());
+            throw unchecked((ex.getCause() != null) ? ex.getCause() : ex);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(

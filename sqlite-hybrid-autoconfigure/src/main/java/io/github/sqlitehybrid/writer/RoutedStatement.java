@@ -163,6 +163,9 @@ final class RoutedStatement implements InvocationHandler {
         }
         detach();
         Statement created = (Statement) call(target.physical(), this.factory, this.factoryArgs);
+        if (created == null) {
+            throw new SQLException("The driver's " + this.factory.getName() + " returned no statement");
+        }
         try {
             this.state.replayOn(created);
         } catch (SQLException | RuntimeException ex) {
@@ -261,7 +264,11 @@ final class RoutedStatement implements InvocationHandler {
     }
 
     private RoutedResultSet opened(ResultSet rs) {
-        RoutedResultSet opened = RoutedResultSet.open(rs, this.binding, this, this.connection);
+        Binding on = this.binding;
+        if (on == null) {
+            throw new IllegalStateException("A result set was opened on a statement attached to no connection");
+        }
+        RoutedResultSet opened = RoutedResultSet.open(rs, on, this, this.connection);
         this.results.add(opened);
         this.current = opened;
         return opened;
@@ -271,7 +278,7 @@ final class RoutedStatement implements InvocationHandler {
         if (this.current != null && this.current.isOpen()) {
             return this.current.proxy();
         }
-        ResultSet rs = this.physical.getResultSet();
+        ResultSet rs = requirePhysical().getResultSet();
         return (rs != null) ? opened(rs).proxy() : null;
     }
 
@@ -282,7 +289,7 @@ final class RoutedStatement implements InvocationHandler {
         return (this.keys != null) ? this.keys : materialize(null);
     }
 
-    private Object moreResults(Method method, @Nullable Object[] args) throws Throwable {
+    private @Nullable Object moreResults(Method method, @Nullable Object[] args) throws Throwable {
         if (this.physical == null) {
             this.updateCount = -1;
             return false;
@@ -378,7 +385,7 @@ final class RoutedStatement implements InvocationHandler {
     }
 
     private @Nullable Object forward(Method method, @Nullable Object[] args) throws SQLException {
-        return call(this.physical, method, args);
+        return call(requirePhysical(), method, args);
     }
 
     /** Call a method of a driver object, throwing what it threw rather than a reflection wrapper. */

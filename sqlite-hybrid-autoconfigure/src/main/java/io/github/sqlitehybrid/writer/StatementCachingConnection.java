@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -133,7 +134,8 @@ final class StatementCachingConnection implements InvocationHandler {
             return prepare((String) args[0]);
         }
         if (name.equals("prepareStatement") && arity == 2 && asksForKeys(args[1]) && this.generatedKeys) {
-            return new KeyStatement((PreparedStatement) invokeOn(this.target, method, args)).handle;
+            return new KeyStatement(Objects.requireNonNull((PreparedStatement) invokeOn(this.target, method, args)))
+                    .handle;
         }
         switch (name) {
             case "close":

@@ -115,7 +115,7 @@ final class StatementState {
         return method.getDeclaringClass() != Statement.class;
     }
 
-    private static @Nullable Object[] replayable(@Nullable Object[] args) throws SQLException {
+    private static @Nullable Object @Nullable [] replayable(@Nullable Object @Nullable [] args) throws SQLException {
         if (args == null) {
             return null;
         }
@@ -149,10 +149,10 @@ final class StatementState {
     }
 
     /** One recorded call; streams and readers are given anew each time. */
-    private record Call(Method method, @Nullable Object[] args) {
+    private record Call(Method method, @Nullable Object @Nullable [] args) {
 
         void invokeOn(Statement target) throws SQLException {
-            Object[] given = (this.args != null) ? this.args.clone() : null;
+            @Nullable Object[] given = (this.args != null) ? this.args.clone() : null;
             if (given != null) {
                 for (int i = 0; i < given.length; i++) {
                     if (given[i] instanceof Bytes bytes) {

@@ -2,6 +2,7 @@ package io.github.sqlitehybrid.retry;
 
 import static io.github.sqlitehybrid.StartupFailureReports.reportOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -160,7 +161,7 @@ class DbRetryAutoConfigurationTests {
                         DbRetryMetricsAutoConfiguration.class))
                 .withPropertyValues("management.metrics.enable.sqlite.hybrid=false")
                 .run((context) -> {
-                    catchThrowable(context.getBean(JobService.class)::alwaysLocked);
+                    assertThatException().isThrownBy(context.getBean(JobService.class)::alwaysLocked);
                     assertThat(context.getBean(MeterRegistry.class)
                                     .find(DbRetryMetrics.CALLS)
                                     .meters())
@@ -174,7 +175,7 @@ class DbRetryAutoConfigurationTests {
     void annotationAttributesOverrideTheDefaults() {
         withDatabase().run((context) -> {
             JobService service = context.getBean(JobService.class);
-            catchThrowable(service::lockedWithSixAttempts);
+            assertThatException().isThrownBy(service::lockedWithSixAttempts);
             assertThat(context.getBean(Calls.class).lockedWithSixAttempts).hasValue(6);
         });
     }
@@ -187,7 +188,7 @@ class DbRetryAutoConfigurationTests {
             assertThat(java.lang.reflect.Proxy.isProxyClass(repository.getClass()))
                     .isTrue();
             assertThat(repository.increment("visits")).isEqualTo(3);
-            catchThrowable(() -> repository.alwaysLocked("visits"));
+            assertThatException().isThrownBy(() -> repository.alwaysLocked("visits"));
             Map<String, DbRetryStats> operations =
                     context.getBean(LockStatistics.class).operations();
             assertThat(operations).containsKeys("CounterRepository.increment", "CounterRepository.alwaysLocked");
@@ -220,7 +221,7 @@ class DbRetryAutoConfigurationTests {
         withDatabase().withPropertyValues("sqlite.hybrid.enabled=false").run((context) -> {
             assertThat(context).doesNotHaveBean(DbRetryTemplate.class).doesNotHaveBean(DbRetryAdvisor.class);
             JobService service = context.getBean(JobService.class);
-            catchThrowable(service::alwaysLocked);
+            assertThatException().isThrownBy(service::alwaysLocked);
             assertThat(context.getBean(Calls.class).alwaysLocked).hasValue(1);
         });
     }
@@ -242,7 +243,7 @@ class DbRetryAutoConfigurationTests {
                 .run((context) -> {
                     assertThat(context).hasSingleBean(LockErrorClassifier.class);
                     JobService service = context.getBean(JobService.class);
-                    catchThrowable(service::alwaysLocked);
+                    assertThatException().isThrownBy(service::alwaysLocked);
                     assertThat(context.getBean(Calls.class).alwaysLocked).hasValue(1);
                 });
     }

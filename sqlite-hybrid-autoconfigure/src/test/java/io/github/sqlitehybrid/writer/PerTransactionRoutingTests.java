@@ -1,6 +1,7 @@
 package io.github.sqlitehybrid.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -294,10 +295,11 @@ class PerTransactionRoutingTests {
             nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
             outer.executeWithoutResult((status) -> {
                 jdbc.update("INSERT INTO t VALUES (1)");
-                catchThrowable(() -> nested.executeWithoutResult((inner) -> {
-                    jdbc.update("INSERT INTO t VALUES (2)");
-                    throw new IllegalStateException("undo the nested part");
-                }));
+                assertThatException()
+                        .isThrownBy(() -> nested.executeWithoutResult((inner) -> {
+                            jdbc.update("INSERT INTO t VALUES (2)");
+                            throw new IllegalStateException("undo the nested part");
+                        }));
                 nested.executeWithoutResult((inner) -> jdbc.update("INSERT INTO t VALUES (3)"));
                 jdbc.update("INSERT INTO t VALUES (4)");
             });

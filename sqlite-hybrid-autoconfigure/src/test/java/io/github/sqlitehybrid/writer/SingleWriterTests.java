@@ -2,6 +2,7 @@ package io.github.sqlitehybrid.writer;
 
 import static io.github.sqlitehybrid.StartupFailureReports.reportOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -276,10 +277,11 @@ class SingleWriterTests {
             });
             assertAnotherConnectionCanWriteAtOnce(context, "after a rollback");
 
-            catchThrowable(() -> write.executeWithoutResult((status) -> {
-                jdbc.update("INSERT INTO t VALUES (3)");
-                throw new IllegalStateException("boom");
-            }));
+            assertThatException()
+                    .isThrownBy(() -> write.executeWithoutResult((status) -> {
+                        jdbc.update("INSERT INTO t VALUES (3)");
+                        throw new IllegalStateException("boom");
+                    }));
             assertAnotherConnectionCanWriteAtOnce(context, "after an exception");
 
             readOnly.executeWithoutResult((status) -> jdbc.queryForObject("SELECT count(*) FROM t", Integer.class));

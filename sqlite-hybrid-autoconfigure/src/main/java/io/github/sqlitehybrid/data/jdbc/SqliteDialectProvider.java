@@ -20,6 +20,8 @@ public final class SqliteDialectProvider implements DialectResolver.JdbcDialectP
     private static final String PRODUCT_NAME = "SQLite";
 
     @Override
+    @SuppressWarnings(
+            "NullAway") // A ConnectionCallback<@Nullable Dialect>: NullAway's standard mode reads no type arguments.
     public Optional<Dialect> getDialect(JdbcOperations operations) {
         return Optional.ofNullable(operations.execute((ConnectionCallback<@Nullable Dialect>) this::dialectOf));
     }

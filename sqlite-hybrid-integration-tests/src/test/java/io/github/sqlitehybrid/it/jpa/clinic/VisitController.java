@@ -43,7 +43,9 @@ class VisitController {
     long writeThenRead(@PathVariable long ownerId, @RequestParam String request) {
         Owner owner = this.owners.getReferenceById(ownerId);
         this.visits.save(visit(owner, request, "visit"));
-        this.visits.findByRequest(request).orElseThrow();
+        if (this.visits.findByRequest(request).isEmpty()) {
+            throw new IllegalStateException("Visit " + request + " not found after it was saved");
+        }
         return this.visits.countByOwnerId(ownerId);
     }
 
