@@ -18,7 +18,7 @@ import org.springframework.core.annotation.Order;
  * every mistake under the prefix reads the same way.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
-public final class SqliteHybridPropertyFailureAnalyzer implements FailureAnalyzer {
+final class SqliteHybridPropertyFailureAnalyzer implements FailureAnalyzer {
 
     private static final String PREFIX = "sqlite.hybrid.";
 

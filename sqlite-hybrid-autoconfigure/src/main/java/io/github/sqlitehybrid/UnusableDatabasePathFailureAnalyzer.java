@@ -7,7 +7,7 @@ import org.springframework.core.annotation.Order;
 
 /** Reports a SQLite database whose file cannot be written where it is configured: the path, why, and what to do. */
 @Order(Ordered.HIGHEST_PRECEDENCE)
-public final class UnusableDatabasePathFailureAnalyzer extends AbstractFailureAnalyzer<UnusableDatabasePathException> {
+final class UnusableDatabasePathFailureAnalyzer extends AbstractFailureAnalyzer<UnusableDatabasePathException> {
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, UnusableDatabasePathException cause) {

@@ -20,7 +20,7 @@ import org.springframework.util.function.SingletonSupplier;
  * settings the annotation gives over the defaults. Metrics name the method {@code SimpleClassName.method}, or
  * {@code InterfaceName.method} for a JDK proxy such as a Spring Data repository.
  */
-public final class DbRetryInterceptor implements MethodInterceptor {
+final class DbRetryInterceptor implements MethodInterceptor {
 
     private final Supplier<DbRetryTemplate> template;
 
@@ -31,7 +31,7 @@ public final class DbRetryInterceptor implements MethodInterceptor {
      * @param template runs and retries each call; looked up on first use, so that the advisor, which is
      *     created early, does not pull the template's dependencies in with it
      */
-    public DbRetryInterceptor(Supplier<DbRetryTemplate> template) {
+    DbRetryInterceptor(Supplier<DbRetryTemplate> template) {
         this.template = SingletonSupplier.of(template);
     }
 

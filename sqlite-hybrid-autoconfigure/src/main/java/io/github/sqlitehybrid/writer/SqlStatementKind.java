@@ -10,7 +10,7 @@ import java.util.Set;
  * <p>Errs towards {@link #WRITE}: an unknown statement takes the turn, which costs a little waiting but
  * never a lock error.
  */
-public enum SqlStatementKind {
+enum SqlStatementKind {
 
     /** Only reads: {@code SELECT}, {@code VALUES}, {@code EXPLAIN}, a {@code WITH} that only selects, a PRAGMA query. */
     READ,
