@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The turn belongs to a {@link Holder}, not to a thread: it is released by whoever ends the
  * transaction. A wait is bounded; running out raises {@link WriteTurnTimeoutException}, which names the
  * holder.
+ *
+ * @since 0.1.0
  */
 public final class WriteTurn {
 
@@ -72,14 +74,17 @@ public final class WriteTurn {
     }
 
     /**
-     * Wait for the turn, in arrival order.
+     * Wait for the turn, in arrival order. An interrupt does not end the wait, which the timeout bounds: it is
+     * kept and set again on return, as SQLite's own busy wait and a blocking JDBC call leave it. Schedulers
+     * interrupt their threads to wake them at shutdown (Quartz does) and expect the statement under way to
+     * finish rather than fail.
      * @param work what the caller will do with it, such as a transaction's method name; shown to waiters
      *     that time out
      * @param timeout the longest wait
      * @return the holder, to give back to {@link #release(Holder)}
      * @throws WriteTurnTimeoutException when the wait runs out; the message names the holder
      * @throws java.sql.SQLException when the thread already holds the turn (a second connection cannot
-     *     write while the first holds the write lock) or is interrupted
+     *     write while the first holds the write lock)
      */
     public Holder acquire(String work, Duration timeout) throws java.sql.SQLException {
         Thread current = Thread.currentThread();
@@ -101,6 +106,7 @@ public final class WriteTurn {
         Waiter waiter = new Waiter(current);
         this.waiters.add(waiter);
         this.waiting.incrementAndGet();
+        boolean interrupted = false;
         try {
             long spinUntil = 0;
             while (true) {
@@ -131,11 +137,8 @@ public final class WriteTurn {
                 } else {
                     LockSupport.parkNanos(
                             this, Math.min(deadline - now, first ? firstWaiterPark(now) : Long.MAX_VALUE));
-                    if (Thread.interrupted()) {
-                        current.interrupt();
-                        throw new java.sql.SQLException(
-                                "Interrupted while waiting for the write turn of " + this.database);
-                    }
+                    // Cleared while waiting, or every later park would return at once.
+                    interrupted |= Thread.interrupted();
                 }
             }
         } catch (java.sql.SQLException | RuntimeException | Error ex) {
@@ -146,6 +149,9 @@ public final class WriteTurn {
             throw ex;
         } finally {
             this.waiting.decrementAndGet();
+            if (interrupted) {
+                current.interrupt();
+            }
         }
     }
 

@@ -99,6 +99,35 @@ class WriteTurnTests {
         assertThat(this.turn.holder()).isNull();
     }
 
+    /** As SQLite's busy wait: Quartz interrupts its scheduler thread at shutdown while it may wait for the turn. */
+    @Test
+    void anInterruptedWaiterStillGetsTheTurnWhenItIsFreeAndKeepsItsInterrupt() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            WriteTurn.Holder first = this.turn.acquire("holder", Duration.ofSeconds(5));
+            List<Object> outcome = new CopyOnWriteArrayList<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    WriteTurn.Holder held = this.turn.acquire("interrupted", Duration.ofSeconds(30));
+                    outcome.add(Thread.currentThread().isInterrupted());
+                    this.turn.release(held);
+                } catch (Exception ex) {
+                    outcome.add(ex);
+                }
+            });
+            waiter.start();
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> this.turn.stats().waiting() == 1);
+            waiter.interrupt();
+            Thread.sleep(5);
+            assertThat(outcome).as("still waiting after the interrupt").isEmpty();
+            this.turn.release(first);
+            waiter.join(10_000);
+            assertThat(outcome).as("round %d", round).containsExactly(true);
+        }
+        assertThat(this.turn.stats().timeouts()).isZero();
+    }
+
     @Test
     void aWaitThatRunsOutNamesTheHolderAndLeavesTheQueue() throws Exception {
         CountDownLatch held = new CountDownLatch(1);
