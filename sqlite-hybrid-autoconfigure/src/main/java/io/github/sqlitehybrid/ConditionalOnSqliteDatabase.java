@@ -12,6 +12,8 @@ import org.springframework.context.annotation.Conditional;
  * starter that only make sense on SQLite (its health indicator, group commit, the single writer) out of an
  * application that moved to PostgreSQL or another database by changing that URL. Without the property (a
  * DataSource declared in code, say) it matches, and those parts check the DataSource itself at run time.
+ *
+ * @since 0.1.0
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})

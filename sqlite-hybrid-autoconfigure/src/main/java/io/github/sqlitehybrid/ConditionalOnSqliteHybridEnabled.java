@@ -10,6 +10,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 /**
  * Matches unless {@code sqlite.hybrid.enabled} is {@code false}: the one switch that turns the whole
  * starter off. Every sqlite-hybrid auto-configuration carries it.
+ *
+ * @since 0.1.0
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})

@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
  * A {@code sqlite.hybrid.*} property holds a value the starter cannot use. Thrown at startup, before
  * any value reaches SQL; {@link SqliteHybridPropertyFailureAnalyzer} turns it into a report naming the
  * property, the bad value and what is allowed.
+ *
+ * @since 0.1.0
  */
 public final class InvalidSqliteHybridPropertyException extends RuntimeException {
 

@@ -17,7 +17,7 @@ final class OnSqliteDatabaseCondition extends SpringBootCondition {
             return ConditionOutcome.match(
                     message.because(ConditionalOnSqliteDatabase.URL_PROPERTY + " is not set; the DataSource decides"));
         }
-        if (url.startsWith(ConditionalOnSqliteDatabase.SQLITE_URL_PREFIX)) {
+        if (SqliteDatabasePaths.isSqliteUrl(url)) {
             return ConditionOutcome.match(message.because("the JDBC URL is a SQLite one"));
         }
         int end = url.indexOf(':', "jdbc:".length());

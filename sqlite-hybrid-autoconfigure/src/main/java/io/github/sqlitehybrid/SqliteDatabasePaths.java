@@ -7,18 +7,59 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import org.springframework.lang.Contract;
 
 /**
- * Checks, before any connection is opened, that a SQLite database can be written where its JDBC URL puts it.
- * SQLite itself only fails at the first connection, with "unable to open database file" or "attempt to write
- * a readonly database", which name no path; the journal and WAL files it creates beside the database need a
- * writable directory too.
+ * What a SQLite JDBC URL says about its database, in one place for every feature: whether a URL is SQLite's,
+ * whether it names a file or an in-memory or temporary database, and, before any connection is opened, whether
+ * that file can be written. SQLite itself only fails at the first connection, with "unable to open database
+ * file" or "attempt to write a readonly database", which name no path; the journal and WAL files it creates
+ * beside the database need a writable directory too.
+ *
+ * @since 0.1.0
  */
 public final class SqliteDatabasePaths {
 
-    private static final String PREFIX = "jdbc:sqlite:";
+    private static final String PREFIX = ConditionalOnSqliteDatabase.SQLITE_URL_PREFIX;
 
     private SqliteDatabasePaths() {}
+
+    /**
+     * Whether a JDBC URL is SQLite's.
+     * @param url a JDBC URL, or {@code null}
+     * @return whether it starts with {@code jdbc:sqlite:}
+     */
+    @Contract("null -> false")
+    public static boolean isSqliteUrl(@Nullable String url) {
+        return url != null && url.startsWith(PREFIX);
+    }
+
+    /**
+     * Whether a JDBC URL is SQLite's and names a database file that other connections share: not an in-memory
+     * database ({@code :memory:}, {@code mode=memory}) and not a temporary one (an empty name).
+     * @param url a JDBC URL, or {@code null}
+     * @return whether connections to it share one file
+     */
+    public static boolean isFileUrl(@Nullable String url) {
+        if (!isSqliteUrl(url)) {
+            return false;
+        }
+        String location = locationOf(url);
+        return !location.isEmpty() && !location.contains(":memory:") && !location.contains("mode=memory");
+    }
+
+    /**
+     * What a SQLite JDBC URL names after its prefix: a path or a {@code file:} URI, with its query.
+     * @param url a SQLite JDBC URL
+     * @return the URL without {@code jdbc:sqlite:}
+     * @throws IllegalArgumentException if the URL is not SQLite's
+     */
+    public static String locationOf(String url) {
+        if (!url.startsWith(PREFIX)) {
+            throw new IllegalArgumentException("Not a SQLite JDBC URL (" + PREFIX + "...): " + url);
+        }
+        return url.substring(PREFIX.length());
+    }
 
     /**
      * The file a {@code jdbc:sqlite:} URL opens for writing.
@@ -28,10 +69,10 @@ public final class SqliteDatabasePaths {
      *     {@code open_mode} with the read-only flag)
      */
     public static @Nullable Path writableFileOf(@Nullable String url) {
-        if (url == null || !url.startsWith(PREFIX)) {
+        if (url == null || !isSqliteUrl(url)) {
             return null;
         }
-        String name = url.substring(PREFIX.length());
+        String name = locationOf(url);
         String query = "";
         int question = name.indexOf('?');
         if (question >= 0) {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
  * missing, is not a directory, or is read-only, or the file itself is read-only. Thrown at startup, before
  * the first connection is opened; {@link UnusableDatabasePathFailureAnalyzer} turns it into a report naming
  * the path and what to do.
+ *
+ * @since 0.1.0
  */
 public final class UnusableDatabasePathException extends RuntimeException {
 

@@ -34,6 +34,8 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 /**
  * Auto-configuration for the {@link DbLocksEndpoint dblocks endpoint}, present when it is enabled and
  * exposed. Each part of the starter the application has adds its section.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(
         after = {

@@ -15,6 +15,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configuration for the {@link SqliteHealthIndicator}, contributed as {@code sqlite}; switched off
  * with {@code management.health.sqlite.enabled=false}.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(after = SqlitePragmaAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)

@@ -13,6 +13,8 @@ import org.springframework.boot.health.contributor.Health;
  *
  * <p>Details: {@code path}, {@code journalMode}, {@code walSizeBytes}. An in-memory database has no WAL
  * and is UP in {@code memory} mode.
+ *
+ * @since 0.1.0
  */
 public final class SqliteHealthIndicator extends AbstractHealthIndicator {
 

@@ -83,6 +83,8 @@ import org.springframework.context.SmartLifecycle;
  * <p>Do not call it from inside a transaction that has written: the flush needs the write lock that
  * transaction holds. Outside a Spring context, call {@link #start()} to flush in the background and
  * {@link #stop()} to flush what is left.
+ *
+ * @since 0.1.0
  */
 public final class WriteBuffer implements SmartLifecycle {
 

@@ -20,6 +20,8 @@ import org.sqlite.SQLiteConnection;
  * Auto-configuration for the {@link WriteBuffer}: present with a single DataSource, switched off with
  * {@code sqlite.hybrid.write-buffer.enabled=false}. The buffer checks that the DataSource is SQLite or PostgreSQL when it
  * starts and refuses every write with a clear message when it is not.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(
         after = {DataSourceAutoConfiguration.class, DbRetryAutoConfiguration.class, SqlitePragmaAutoConfiguration.class

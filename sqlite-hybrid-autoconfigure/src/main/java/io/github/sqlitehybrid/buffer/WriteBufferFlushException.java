@@ -3,6 +3,8 @@ package io.github.sqlitehybrid.buffer;
 /**
  * A flush could not write a batch: lock errors outlasted the retries, or the database failed (disk full, I/O
  * error, closed pool). The batch's rows stay pending and are written by a later flush; nothing is dropped.
+ *
+ * @since 0.1.0
  */
 public final class WriteBufferFlushException extends RuntimeException {
 

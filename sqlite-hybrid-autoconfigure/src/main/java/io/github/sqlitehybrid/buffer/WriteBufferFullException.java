@@ -5,6 +5,8 @@ import java.time.Duration;
 /**
  * The {@link WriteBuffer} holds {@code max-pending} rows and the call could not wait for space (or waited
  * {@code offer-timeout} in vain). The call's row was not accepted; every row accepted before it is still pending.
+ *
+ * @since 0.1.0
  */
 public final class WriteBufferFullException extends RuntimeException {
 

@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param totalFlushTime time spent in flushes with rows to write since start
  * @param deadLetters rows the database refused since start
  * @param recentDeadLetters the most recent refused rows, oldest first, at most {@code dead-letter-capacity}
+ *
+ * @since 0.1.0
  */
 public record WriteBufferStats(
         int pending,

@@ -42,6 +42,8 @@ import org.springframework.context.SmartLifecycle;
  * open for queries until {@link #close()}. The {@linkplain #PHASE phase} is low so that the log database
  * starts before and stops after the other lifecycle beans, keeping their shutdown lines. Lines logged after
  * it stopped (by beans being destroyed, for instance) reach the other appenders only.
+ *
+ * @since 0.1.0
  */
 public class LogDatabase implements SmartLifecycle, AutoCloseable {
 

@@ -13,6 +13,8 @@ import org.sqlite.SQLiteConnection;
 /**
  * Auto-configuration for the {@link LogDatabase}: application logs written to their own SQLite file. Off
  * unless {@code sqlite.hybrid.log-database.enabled=true}; needs Logback and sqlite-jdbc.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration
 @ConditionalOnClass({LoggerContext.class, SQLiteConnection.class})

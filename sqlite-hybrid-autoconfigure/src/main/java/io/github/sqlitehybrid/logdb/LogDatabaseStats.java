@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param fileSizeBytes size of the database file, 0 for an in-memory database
  * @param walSizeBytes size of its write-ahead log file, 0 when there is none
  * @param lastError the last write or clean-up error, or {@code null} when there was none
+ *
+ * @since 0.1.0
  */
 public record LogDatabaseStats(
         @Nullable String path,

@@ -16,6 +16,8 @@ import org.slf4j.event.Level;
  * @param stackTrace the throwable logged with the line, rendered as text, or {@code null}
  * @param structuredData the MDC and SLF4J key-value pairs as a JSON object
  * ({@code {"mdc":{...},"keyValues":{...}}}), or {@code null} when the line had none
+ *
+ * @since 0.1.0
  */
 public record LogEntry(
         long id,

@@ -1,5 +1,6 @@
 package io.github.sqlitehybrid.logdb;
 
+import io.github.sqlitehybrid.ConditionalOnSqliteDatabase;
 import io.github.sqlitehybrid.InvalidSqliteHybridPropertyException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -170,7 +171,10 @@ final class LogFile {
     private static Connection connect(@Nullable Path file) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        return config.createConnection((file != null) ? "jdbc:sqlite:" + file : "jdbc:sqlite::memory:");
+        return config.createConnection(
+                (file != null)
+                        ? ConditionalOnSqliteDatabase.SQLITE_URL_PREFIX + file
+                        : ConditionalOnSqliteDatabase.SQLITE_URL_PREFIX + ":memory:");
     }
 
     /** Create the table and indexes; returns whether incremental vacuum is in effect. */

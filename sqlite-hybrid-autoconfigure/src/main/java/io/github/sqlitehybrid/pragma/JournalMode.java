@@ -2,7 +2,11 @@ package io.github.sqlitehybrid.pragma;
 
 import java.util.Locale;
 
-/** Values of SQLite's {@code journal_mode} PRAGMA. */
+/**
+ * Values of SQLite's {@code journal_mode} PRAGMA.
+ *
+ * @since 0.1.0
+ */
 public enum JournalMode {
 
     /** Rollback journal deleted at the end of each transaction (SQLite's own default). */

@@ -15,6 +15,8 @@ import org.sqlite.SQLiteConnection;
  * <p>Placed under a pool (as HikariCP's own {@code dataSource}) every connection it sees is new; placed
  * over one, it recognises the physical connection behind each pooled handle and configures each only the
  * first time. Physical connections are held weakly, so closed ones are forgotten.
+ *
+ * @since 0.1.0
  */
 public final class PragmaApplyingDataSource extends DelegatingDataSource {
 

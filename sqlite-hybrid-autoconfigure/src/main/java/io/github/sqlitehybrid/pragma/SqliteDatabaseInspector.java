@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * Reads the state of the application's database from a live connection: the product, the file, the
  * PRAGMAs in effect and the size of the write-ahead log. Used by the health indicator and the
  * {@code dblocks} endpoint.
+ *
+ * @since 0.1.0
  */
 public final class SqliteDatabaseInspector {
 

@@ -15,6 +15,8 @@ import org.sqlite.SQLiteConnection;
 /**
  * Auto-configuration that applies {@code sqlite.hybrid.pragmas.*} to every physical connection of the
  * application's SQLite DataSource, and reads them back for the health indicator and the endpoint.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(after = DataSourceAutoConfiguration.class)
 @ConditionalOnClass({SQLiteConnection.class, DataSource.class})

@@ -28,6 +28,8 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>Before a SQLite DataSource is used, its database file is checked to be writable where its URL puts it
  * ({@link SqliteDatabasePaths#checkWritable}), so that startup fails with a report naming the path.
+ *
+ * @since 0.1.0
  */
 public final class SqlitePragmaDataSourcePostProcessor implements BeanPostProcessor, Ordered {
 
@@ -95,7 +97,9 @@ public final class SqlitePragmaDataSourcePostProcessor implements BeanPostProces
                 return null;
             }
             DataSource inner = hikari.getDataSource();
-            boolean sqlite = (inner == null) ? isSqliteUrl(hikari.getJdbcUrl()) : inner instanceof SQLiteDataSource;
+            boolean sqlite = (inner == null)
+                    ? SqliteDatabasePaths.isSqliteUrl(hikari.getJdbcUrl())
+                    : inner instanceof SQLiteDataSource;
             if (!sqlite) {
                 return hikari;
             }
@@ -119,10 +123,6 @@ public final class SqlitePragmaDataSourcePostProcessor implements BeanPostProces
             hikari.setDataSource(new PragmaApplyingDataSource(target, pragmas.getObject()));
             logger.debug("Applying PRAGMAs to the connections of HikariCP pool '" + beanName + "'");
             return hikari;
-        }
-
-        private static boolean isSqliteUrl(@Nullable String url) {
-            return url != null && url.startsWith("jdbc:sqlite:");
         }
     }
 }

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Built once at startup from {@link PragmaProperties}. Every name is an identifier and every value an
  * integer or a keyword, checked here, so nothing unvalidated reaches SQL. {@code busy_timeout} runs first
  * so that switching the journal mode waits for other connections instead of failing.
+ *
+ * @since 0.1.0
  */
 public final class SqlitePragmas {
 

@@ -1,6 +1,10 @@
 package io.github.sqlitehybrid.pragma;
 
-/** Values of SQLite's {@code synchronous} PRAGMA. */
+/**
+ * Values of SQLite's {@code synchronous} PRAGMA.
+ *
+ * @since 0.1.0
+ */
 public enum Synchronous {
 
     /** No syncs: fastest, but an OS crash or power loss can corrupt the database. */

@@ -1,6 +1,10 @@
 package io.github.sqlitehybrid.pragma;
 
-/** Values of SQLite's {@code temp_store} PRAGMA: where temporary tables and indices live. */
+/**
+ * Values of SQLite's {@code temp_store} PRAGMA: where temporary tables and indices live.
+ *
+ * @since 0.1.0
+ */
 public enum TempStore {
 
     /** As SQLite was compiled. */

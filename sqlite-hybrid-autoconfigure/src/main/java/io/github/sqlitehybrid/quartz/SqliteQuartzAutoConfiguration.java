@@ -29,6 +29,9 @@ import org.springframework.scheduling.quartz.SchedulerFactoryBean;
  * provided the scheduler's DataSource reports itself as SQLite. The schema that
  * {@code spring.quartz.jdbc.initialize-schema=always} creates ships in this jar. On by default;
  * {@code sqlite.hybrid.quartz.enabled=false} turns it off.
+ *
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(after = {DataSourceAutoConfiguration.class, QuartzAutoConfiguration.class})
 @ConditionalOnClass({Scheduler.class, SchedulerFactoryBean.class, SchedulerFactoryBeanCustomizer.class})

@@ -13,6 +13,8 @@ import org.quartz.impl.jdbcjobstore.StdJDBCDelegate;
  * {@link ResultSet#getBytes(String)}: sqlite-jdbc does not implement {@link ResultSet#getBlob(String)}, which
  * {@link StdJDBCDelegate} uses. Set as {@code org.quartz.jobStore.driverDelegateClass} by
  * {@link SqliteQuartzAutoConfiguration}.
+ *
+ * @since 0.1.0
  */
 public final class SqliteQuartzDelegate extends StdJDBCDelegate {
 

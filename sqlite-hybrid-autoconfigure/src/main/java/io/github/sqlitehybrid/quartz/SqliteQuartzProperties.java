@@ -4,6 +4,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Quartz's JDBC job store on SQLite: the driver delegate and lock handler the starter sets.
+ *
+ * @since 0.1.0
  */
 @ConfigurationProperties("sqlite.hybrid.quartz")
 public class SqliteQuartzProperties {

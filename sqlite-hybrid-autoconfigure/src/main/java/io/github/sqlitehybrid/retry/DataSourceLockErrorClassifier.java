@@ -22,6 +22,8 @@ import org.springframework.jdbc.support.MetaDataAccessException;
  * reached at startup), a failure is a lock error if any candidate says so; asking the database again while
  * handling a failure could wait for a connection, so it is never done. A database no candidate serves gets
  * no lock errors at all, and a warning says so once.
+ *
+ * @since 0.1.0
  */
 public final class DataSourceLockErrorClassifier implements LockErrorClassifier, SmartInitializingSingleton {
 

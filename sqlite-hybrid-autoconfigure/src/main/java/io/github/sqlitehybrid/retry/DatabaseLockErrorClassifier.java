@@ -8,6 +8,8 @@ package io.github.sqlitehybrid.retry;
  * constructor) and list it in {@code META-INF/spring.factories} under
  * {@code io.github.sqlitehybrid.retry.DatabaseLockErrorClassifier}, as the starter does for
  * {@link SqliteLockErrorClassifier} and {@link PostgresLockErrorClassifier}.
+ *
+ * @since 0.1.0
  */
 public interface DatabaseLockErrorClassifier extends LockErrorClassifier {
 

@@ -23,6 +23,9 @@ import org.springframework.aot.hint.annotation.Reflective;
  *
  * <p>Attributes left at their defaults take {@code sqlite.hybrid.retry.*}. For lambdas and self-invocation,
  * which a proxy cannot reach, use {@link DbRetryTemplate}.
+ *
+ *
+ * @since 0.1.0
  */
 @Target({ElementType.METHOD, ElementType.TYPE})
 @Retention(RetentionPolicy.RUNTIME)

@@ -11,6 +11,8 @@ import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
  * annotated types. An advisor rather than an {@code @Aspect}, so no AspectJ weaver is needed at runtime.
  *
  * <p>Its order puts it outside the transaction advice, so every attempt is a new transaction.
+ *
+ * @since 0.1.0
  */
 public final class DbRetryAdvisor extends AbstractPointcutAdvisor {
 

@@ -28,6 +28,8 @@ import org.sqlite.SQLiteException;
  * code by the classifier that serves the application's database ({@link DataSourceLockErrorClassifier}),
  * whole calls retried with Spring's {@code RetryTemplate}, and what happened kept in {@link LockStatistics}
  * and, with Micrometer, in {@link DbRetryMetrics} ({@link DbRetryMetricsAutoConfiguration}).
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(before = TransactionAutoConfiguration.class)
 @ConditionalOnClass(SQLiteException.class)

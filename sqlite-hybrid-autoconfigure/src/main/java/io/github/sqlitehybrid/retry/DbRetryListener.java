@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Told what happens in calls retried on lock errors. {@link LockStatistics} and {@link DbRetryMetrics}
  * listen; a bean of this type is told too. Called on the caller's thread: keep it short.
+ *
+ * @since 0.1.0
  */
 public interface DbRetryListener {
 

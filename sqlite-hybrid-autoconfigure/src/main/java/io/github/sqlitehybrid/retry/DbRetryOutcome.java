@@ -2,7 +2,11 @@ package io.github.sqlitehybrid.retry;
 
 import java.util.Locale;
 
-/** How one call through {@link DbRetry @DbRetry} or {@link DbRetryTemplate} ended. */
+/**
+ * How one call through {@link DbRetry @DbRetry} or {@link DbRetryTemplate} ended.
+ *
+ * @since 0.1.0
+ */
 public enum DbRetryOutcome {
 
     /** Succeeded on the first attempt. */

@@ -14,6 +14,8 @@ import org.springframework.core.retry.RetryPolicy;
  * @param maxDelay longest wait between two attempts; not shorter than {@code initialDelay}
  * @param multiplier factor applied to the wait after each retry; at least 1
  * @param jitter whether each wait is randomised by up to half the initial delay either way
+ *
+ * @since 0.1.0
  */
 public record DbRetrySettings(
         int maxAttempts, Duration initialDelay, Duration maxDelay, double multiplier, boolean jitter) {

@@ -28,6 +28,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *
  * <p>Retries use Spring's {@link RetryTemplate} with an exponential backoff. Settings, classification
  * and statistics are shared with {@code @DbRetry}.
+ *
+ * @since 0.1.0
  */
 public final class DbRetryTemplate {
 

@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
  * {@link DatabaseLockErrorClassifier} serving the application's database ({@link SqliteLockErrorClassifier},
  * {@link PostgresLockErrorClassifier}, or one more added as that interface explains). Declare a bean of this
  * type to replace it.
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface LockErrorClassifier {

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What happened in calls retried on lock errors, in total and per operation, kept in memory so that the
  * {@code dblocks} endpoint has figures with or without a Micrometer registry.
+ *
+ * @since 0.1.0
  */
 public final class LockStatistics implements DbRetryListener {
 

@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The whole cause chain is searched, and each {@link SQLException}'s chain of next exceptions, so the
  * error is found raw, inside Spring's translated {@code DataAccessException}s or inside a
  * {@code BatchUpdateException}.
+ *
+ * @since 0.1.0
  */
 public final class PostgresLockErrorClassifier implements DatabaseLockErrorClassifier {
 

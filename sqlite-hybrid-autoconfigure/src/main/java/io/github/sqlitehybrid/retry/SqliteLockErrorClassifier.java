@@ -13,6 +13,8 @@ import org.sqlite.SQLiteException;
  * <p>The whole cause chain is searched, and each {@link SQLException}'s chain of next exceptions, so the
  * error is found whether it arrives raw, inside Spring's {@code UncategorizedSQLException} or wrapped by
  * the application. Message text is never looked at.
+ *
+ * @since 0.1.0
  */
 public final class SqliteLockErrorClassifier implements DatabaseLockErrorClassifier {
 

@@ -2,6 +2,8 @@ package io.github.sqlitehybrid.translation;
 
 /**
  * How dates and times the application binds are stored: {@code sqlite.hybrid.translation.date-format}.
+ *
+ * @since 0.1.0
  */
 public enum DateFormat {
 

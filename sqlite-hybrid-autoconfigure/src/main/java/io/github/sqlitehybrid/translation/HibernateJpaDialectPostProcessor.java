@@ -9,6 +9,8 @@ import org.springframework.orm.jpa.vendor.HibernateJpaVendorAdapter;
  * Gives the JPA dialect of each {@link HibernateJpaVendorAdapter} bean a {@link SqliteExceptionTranslator}, so
  * that an error from SQLite reaches JPA callers as the same {@code DataAccessException} that {@code JdbcTemplate}
  * raises for it. Errors from other databases keep Hibernate's own translation.
+ *
+ * @since 0.1.0
  */
 public final class HibernateJpaDialectPostProcessor implements BeanPostProcessor {
 

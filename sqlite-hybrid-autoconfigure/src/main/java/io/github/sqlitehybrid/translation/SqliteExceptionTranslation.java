@@ -37,6 +37,8 @@ import org.sqlite.SQLiteException;
  * </ul>
  * Other codes, and exceptions that are not from SQLite, are returned unchanged. No SQLState of class {@code 08}
  * is used, so that HikariCP never takes an I/O error for a broken connection and closes it mid-transaction.
+ *
+ * @since 0.1.0
  */
 public final class SqliteExceptionTranslation {
 

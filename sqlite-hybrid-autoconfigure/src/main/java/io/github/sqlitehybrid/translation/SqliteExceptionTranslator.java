@@ -16,6 +16,8 @@ import org.sqlite.SQLiteException;
  * <p>The starter sets it on Hibernate's JPA dialect, so that JPA repositories and {@code JdbcTemplate} raise the
  * same {@code DataAccessException} for the same SQLite error (a {@code DuplicateKeyException} for a UNIQUE
  * violation, say, where Hibernate alone gives a {@code DataIntegrityViolationException}).
+ *
+ * @since 0.1.0
  */
 public final class SqliteExceptionTranslator implements SQLExceptionTranslator {
 

@@ -21,6 +21,8 @@ import org.sqlite.SQLiteException;
  * errors carry JDBC 4 types and SQLStates and whose dates are stored and read in one format
  * ({@link TranslatingDataSource}), and Hibernate's JPA dialect translates errors as {@code JdbcTemplate} does
  * ({@link SqliteExceptionTranslator}). On by default; {@code sqlite.hybrid.translation.enabled=false} turns it off.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(after = {DataSourceAutoConfiguration.class, SqlitePragmaAutoConfiguration.class})
 @ConditionalOnClass({SQLiteException.class, DataSource.class, SQLExceptionTranslator.class})

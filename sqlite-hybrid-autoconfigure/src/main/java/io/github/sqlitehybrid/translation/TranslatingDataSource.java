@@ -14,6 +14,8 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  * <p>Dates and times are bound and read in its {@link DateFormat}; a date held as text that sqlite-jdbc cannot
  * parse is read all the same. {@code unwrap} still reaches the driver's own objects, such as
  * {@code org.sqlite.SQLiteConnection}.
+ *
+ * @since 0.1.0
  */
 public final class TranslatingDataSource extends DelegatingDataSource {
 

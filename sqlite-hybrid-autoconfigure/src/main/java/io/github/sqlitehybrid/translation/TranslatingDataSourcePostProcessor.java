@@ -2,7 +2,7 @@ package io.github.sqlitehybrid.translation;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
-import io.github.sqlitehybrid.ConditionalOnSqliteDatabase;
+import io.github.sqlitehybrid.SqliteDatabasePaths;
 import io.github.sqlitehybrid.pragma.PragmaApplyingDataSource;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -22,6 +22,8 @@ import org.sqlite.SQLiteDataSource;
  *
  * <p>Runs after the PRAGMA post-processor, which gives a pool of a {@code jdbc:sqlite:} URL its
  * {@link PragmaApplyingDataSource}, and before the single writer's, which wraps the pool.
+ *
+ * @since 0.1.0
  */
 public final class TranslatingDataSourcePostProcessor implements BeanPostProcessor, Ordered {
 
@@ -88,7 +90,7 @@ public final class TranslatingDataSourcePostProcessor implements BeanPostProcess
         static DataSource translate(DataSource dataSource, DateFormat dateFormat) {
             HikariDataSource pool = (HikariDataSource) dataSource;
             DataSource inner = pool.getDataSource();
-            boolean sqlite = isSqliteUrl(pool.getJdbcUrl()) || (inner != null && isSqlite(inner));
+            boolean sqlite = SqliteDatabasePaths.isSqliteUrl(pool.getJdbcUrl()) || (inner != null && isSqlite(inner));
             if (!sqlite || isTranslated(inner)) {
                 return pool;
             }
@@ -106,10 +108,6 @@ public final class TranslatingDataSourcePostProcessor implements BeanPostProcess
                             pool.getPassword());
             pool.setDataSource(new TranslatingDataSource(target, dateFormat));
             return pool;
-        }
-
-        private static boolean isSqliteUrl(@Nullable String url) {
-            return url != null && url.startsWith(ConditionalOnSqliteDatabase.SQLITE_URL_PREFIX);
         }
     }
 }

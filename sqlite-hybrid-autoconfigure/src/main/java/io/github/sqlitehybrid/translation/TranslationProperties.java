@@ -5,6 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Translation between SQLite and what JDBC callers expect: result codes given the JDBC 4 types and SQLStates that
  * Spring and Hibernate translate, and dates and times stored and read in one format.
+ *
+ * @since 0.1.0
  */
 @ConfigurationProperties("sqlite.hybrid.translation")
 public class TranslationProperties {

@@ -23,6 +23,8 @@ import org.sqlite.SQLiteConnection;
  * Auto-configuration for the {@link GroupCommitWriter}: present when the application has one DataSource,
  * unless {@code sqlite.hybrid.writer.group-commit.enabled=false}. The writer takes its connection on first
  * use, so a DataSource that turns out not to be SQLite costs nothing until someone submits a unit.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(
         after = {DataSourceAutoConfiguration.class, SqlitePragmaAutoConfiguration.class, DbRetryAutoConfiguration.class

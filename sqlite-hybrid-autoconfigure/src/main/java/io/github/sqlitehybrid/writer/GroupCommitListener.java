@@ -3,6 +3,8 @@ package io.github.sqlitehybrid.writer;
 /**
  * Told what the {@link GroupCommitWriter} did, for metrics ({@link GroupCommitMetrics} is one). Called on the
  * writer's thread, outside any transaction: keep it quick, and do not hand the writer work from here.
+ *
+ * @since 0.1.0
  */
 public interface GroupCommitListener {
 

@@ -7,6 +7,8 @@ import java.util.concurrent.RejectedExecutionException;
  * The {@link GroupCommitWriter}'s queue stayed full for the whole offer timeout, so a unit was refused. The
  * unit did not run; nothing accepted earlier is affected. Writes arrive faster than the database takes them:
  * slow down, retry later, or raise {@code sqlite.hybrid.writer.group-commit.queue-capacity}.
+ *
+ * @since 0.1.0
  */
 public final class GroupCommitQueueFullException extends RejectedExecutionException {
 

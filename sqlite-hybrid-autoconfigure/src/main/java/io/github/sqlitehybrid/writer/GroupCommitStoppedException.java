@@ -5,6 +5,8 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * The {@link GroupCommitWriter} is stopping or stopped (the application is shutting down), so a unit was
  * refused. The unit did not run. Units accepted before the stop are still run and committed.
+ *
+ * @since 0.1.0
  */
 public final class GroupCommitStoppedException extends RejectedExecutionException {
 

@@ -79,6 +79,8 @@ import org.sqlite.SQLiteConnection;
  * security context) reaches them. Actions attached to a {@link #submit} future with {@code thenApply} and
  * the like may run on the writer's thread too: keep them quick, or use the {@code ...Async} variants.
  * {@link #execute} called from the writer's thread (inside a unit) would wait for itself, and is refused.
+ *
+ * @since 0.1.0
  */
 public final class GroupCommitWriter implements SmartLifecycle, AutoCloseable {
 

@@ -11,6 +11,8 @@ import java.sql.SQLFeatureNotSupportedException;
  * <p>Raised at once, before anything is written. It is not a lock error: running the same code again meets the
  * same conflict, so {@code @DbRetry} does not retry it. Spring translates it into an
  * {@code InvalidDataAccessApiUsageException} (its SQLState is {@code 0A000}, feature not supported).
+ *
+ * @since 0.1.0
  */
 public final class NestedWriteTransactionException extends SQLFeatureNotSupportedException {
 

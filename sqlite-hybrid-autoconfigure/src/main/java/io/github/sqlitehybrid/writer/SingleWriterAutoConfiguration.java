@@ -24,6 +24,8 @@ import org.sqlite.SQLiteConnection;
  * Auto-configuration of the single writer: write transactions on the application's SQLite pool serialized
  * inside the JVM and begun with {@code BEGIN IMMEDIATE}, read-only transactions on a pool of their own.
  * On by default; {@code sqlite.hybrid.writer.enabled=false} turns it off.
+ *
+ * @since 0.1.0
  */
 @AutoConfiguration(after = {DataSourceAutoConfiguration.class, SqlitePragmaAutoConfiguration.class})
 @ConditionalOnClass({SQLiteConnection.class, HikariDataSource.class})

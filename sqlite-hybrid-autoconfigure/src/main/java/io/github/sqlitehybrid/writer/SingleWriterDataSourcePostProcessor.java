@@ -2,6 +2,7 @@ package io.github.sqlitehybrid.writer;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
+import io.github.sqlitehybrid.SqliteDatabasePaths;
 import io.github.sqlitehybrid.pragma.PragmaApplyingDataSource;
 import io.github.sqlitehybrid.pragma.SqlitePragmas;
 import io.github.sqlitehybrid.translation.TranslatingDataSource;
@@ -34,6 +35,8 @@ import org.springframework.util.function.SingletonSupplier;
  * in exchange; so this post-processor closes each read pool when its write pool is destroyed. Otherwise the
  * read pool's connections would outlive the context, and SQLite would not checkpoint and remove the WAL file
  * when the last connection closes.
+ *
+ * @since 0.1.0
  */
 public final class SingleWriterDataSourcePostProcessor implements DestructionAwareBeanPostProcessor, Ordered {
 
@@ -65,14 +68,14 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         if (!(bean instanceof HikariDataSource pool)
-                || !isSqliteFile(pool.getJdbcUrl())
+                || !SqliteDatabasePaths.isFileUrl(pool.getJdbcUrl())
                 || this.readPools.containsValue(pool)) {
             // A read pool made here is a bean too (SingleWriterAutoConfiguration): it must stay as it is.
             return bean;
         }
         WriterProperties settings = this.properties.obtain();
         String url = pool.getJdbcUrl();
-        WriteTurn turn = new WriteTurn(url.substring("jdbc:sqlite:".length()), settings.getLongTransactionThreshold());
+        WriteTurn turn = new WriteTurn(SqliteDatabasePaths.locationOf(url), settings.getLongTransactionThreshold());
         logger.debug("Serializing the writers of HikariCP pool '" + beanName + "' (" + url + ")");
         // The single writer begins and ends transactions with statements; the pools' connections stay in the
         // driver's auto-commit mode, and the logical connections start in the mode the pool was configured with.
@@ -139,13 +142,5 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
     @Override
     public int getOrder() {
         return ORDER;
-    }
-
-    private static boolean isSqliteFile(@Nullable String url) {
-        if (url == null || !url.startsWith("jdbc:sqlite:")) {
-            return false;
-        }
-        String location = url.substring("jdbc:sqlite:".length());
-        return !location.isEmpty() && !location.contains(":memory:") && !location.contains("mode=memory");
     }
 }

@@ -29,6 +29,8 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  * {@link NestedWriteTransactionException} if it has.
  *
  * <p>{@code unwrap(HikariDataSource.class)} reaches the write pool. Closing it closes both pools.
+ *
+ * @since 0.1.0
  */
 public final class SqliteSingleWriterDataSource extends DelegatingDataSource implements AutoCloseable {
 

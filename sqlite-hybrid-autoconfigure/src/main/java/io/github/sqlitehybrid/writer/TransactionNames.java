@@ -11,6 +11,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * name and read-only flag; this listener, which Spring Boot registers with the transaction managers it
  * configures, hands both over for that moment. Without it (a transaction manager built by hand) the turn is
  * named at the transaction's first statement instead.
+ *
+ * @since 0.1.0
  */
 public final class TransactionNames implements TransactionExecutionListener {
 

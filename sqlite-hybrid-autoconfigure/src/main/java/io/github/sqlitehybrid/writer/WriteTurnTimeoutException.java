@@ -10,6 +10,8 @@ import org.sqlite.SQLiteException;
  * The write turn could not be had: the wait ran out, or the thread asked for it while already holding it
  * on another connection. A lock error ({@code SQLITE_BUSY}), so {@code @DbRetry} retries it; its message
  * names who holds the turn and for how long.
+ *
+ * @since 0.1.0
  */
 public final class WriteTurnTimeoutException extends SQLiteException {
 

@@ -19,6 +19,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *
  * <p>For the JDBC {@code Connection} itself, use {@code jdbc.execute((ConnectionCallback<T>) (connection) -> ...)}.
  * @param <T> the result type
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface WriteUnit<T extends @Nullable Object> {

@@ -10,6 +10,8 @@ import org.springframework.boot.convert.DurationUnit;
  *
  * <p>Values are checked when they are bound; a bad one fails startup with a message that names the
  * property, the value and what is allowed.
+ *
+ * @since 0.1.0
  */
 @ConfigurationProperties("sqlite.hybrid.writer")
 public class WriterProperties {

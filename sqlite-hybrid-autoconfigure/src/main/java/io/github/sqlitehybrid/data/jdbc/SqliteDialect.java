@@ -43,6 +43,8 @@ import org.springframework.data.relational.core.sql.render.UpsertRenderContexts;
  * they are), and it reads no epoch numbers into them. It cannot escape {@code %} and {@code _} in derived
  * {@code LIKE} queries ({@code Containing}, {@code StartingWith}, ...): Spring Data renders no {@code ESCAPE}
  * clause, and SQLite's {@code LIKE} has no default escape character.
+ *
+ * @since 0.1.0
  */
 public class SqliteDialect extends AbstractDialect {
 

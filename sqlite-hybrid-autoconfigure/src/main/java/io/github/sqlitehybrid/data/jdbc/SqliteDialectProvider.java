@@ -14,6 +14,8 @@ import org.springframework.jdbc.core.JdbcOperations;
  * Answers Spring Data JDBC's dialect resolution with {@link JdbcSqliteDialect} when the database's product name is
  * SQLite, and with nothing for any other database. Registered in {@code META-INF/spring.factories}; ordered before
  * Spring Data's own provider, which knows no SQLite. It does not look at the JDBC URL or the driver class.
+ *
+ * @since 0.1.0
  */
 public final class SqliteDialectProvider implements DialectResolver.JdbcDialectProvider, Ordered {
 
