@@ -16,9 +16,13 @@ import org.springframework.util.FileSystemUtils;
  * ({@link WriteBufferBenchmark}), {@code group-commit} ({@link GroupCommitBenchmark}) or {@code log-database}
  * ({@link LogDatabaseBenchmark}), followed by that benchmark's own arguments.
  *
- * <p>{@code contention} prints, for the single-row insert and the read-then-write claim at 4, 16 and 64 threads, each variant's
- * throughput, errors and latencies, and its throughput as a ratio to one thread doing the same work
- * serially in the same run. Ratios, not absolute figures, are what compare across machines.
+ * <p>{@code contention} prints, for the single-row insert, the read-then-write claim and a mixed workload (80%
+ * read-only transactions, 20% claims) at 4, 16 and 64 threads, with {@code synchronous=NORMAL} and then
+ * {@code FULL}, each variant's throughput, errors and latencies: medians of at least 3 interleaved rounds with
+ * their range, after every setup warmed up on its own workload, and ratios taken within each round to one thread
+ * doing the same work serially and to the best peer (plain Boot, {@code transaction_mode=IMMEDIATE} with a busy
+ * timeout, a pool of one connection). Ratios, not absolute figures, are what compare across machines. Then the
+ * goals of the default path, each met or not.
  *
  * <p>The claim workload also runs on PostgreSQL, on a throwaway server started once per run from the
  * machine's binaries ({@link LocalPostgres}), with durability comparable to SQLite's WAL with
@@ -28,7 +32,7 @@ import org.springframework.util.FileSystemUtils;
  *
  * <pre>
  * ./mvnw -q -pl sqlite-hybrid-benchmarks -am package -DskipTests
- * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar contention [operations, default 8000] [threads, default 4,16,64]
+ * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar contention [operations, default 8000] [threads, default 4,16,64] [rounds, default 3] [synchronous, default normal,full]
  * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar write-buffer [upserts [rounds]]
  * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar group-commit [operations [rounds]]
  * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar log-database [threads [lines [rounds]]]
@@ -59,11 +63,21 @@ public final class Benchmarks {
         int[] threads = (args.length > 1)
                 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
                 : THREADS;
+        int rounds = (args.length > 2) ? Integer.parseInt(args[2]) : 3;
+        List<String> synchronous = (args.length > 3)
+                ? Arrays.stream(args[3].split(","))
+                        .map((mode) -> mode.toUpperCase(Locale.ROOT))
+                        .toList()
+                : List.of("NORMAL", "FULL");
         Path directory = Files.createTempDirectory("sqlite-hybrid-benchmarks");
         // A pool connection per thread.
         LocalPostgres postgres = startPostgres(Arrays.stream(threads).max().orElse(1));
         try {
-            System.out.println(run(directory, operations, postgres, threads));
+            for (String mode : synchronous) {
+                // PostgreSQL's rows do not depend on SQLite's synchronous: they run with the first mode only.
+                LocalPostgres server = mode.equals(synchronous.get(0)) ? postgres : null;
+                System.out.println(run(directory, operations, server, rounds, mode, threads));
+            }
         } finally {
             if (postgres != null) {
                 postgres.close();
@@ -92,86 +106,76 @@ public final class Benchmarks {
     }
 
     /**
-     * Run every workload and variant; returns the table.
+     * Run every workload and variant; returns the tables and the goals. Every setup (workload, variant, thread
+     * count) first warms up on its own workload, then the rounds run one after another, each round every setup
+     * once, so that ratios are taken between setups measured minutes apart at most.
      * @param postgres the server for the PostgreSQL claim rows, {@code null} to leave them out
+     * @param synchronous SQLite's {@code synchronous} for every SQLite setup
      */
-    static String run(Path directory, int operations, @Nullable LocalPostgres postgres, int... threadCounts)
+    static String run(
+            Path directory,
+            int operations,
+            @Nullable LocalPostgres postgres,
+            int rounds,
+            String synchronous,
+            int... threadCounts)
             throws Exception {
-        ContentionBenchmark benchmark = new ContentionBenchmark(directory, operations, postgres);
-        // Warm the JIT on a throwaway run so the first measured variant is not the slowest for that reason.
-        benchmark.run(Workload.CLAIM, Variant.SERIAL, 1);
-        if (postgres != null) {
-            benchmark.run(Workload.CLAIM, Variant.POSTGRES_SERIAL, 1);
+        ContentionBenchmark benchmark = new ContentionBenchmark(directory, operations, postgres, synchronous);
+        List<Setup> setups = setups(postgres != null, threadCounts);
+        int warmUp = Math.max(100, operations / 4);
+        for (Setup setup : setups) {
+            benchmark.run(setup.workload(), setup.variant(), setup.threads(), warmUp);
         }
-        StringBuilder table = new StringBuilder();
-        table.append(String.format(
+        ContentionReport report = new ContentionReport(synchronous);
+        for (int round = 0; round < rounds; round++) {
+            for (Setup setup : setups) {
+                report.add(benchmark.run(setup.workload(), setup.variant(), setup.threads()));
+            }
+        }
+        StringBuilder out = new StringBuilder(String.format(
                 Locale.ROOT,
-                "%d operations per run, %d cores, Java %s%n",
+                "%d operations per run, %d rounds, %d cores, Java %s, synchronous=%s%n",
                 operations,
+                rounds,
                 Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version")));
+                System.getProperty("java.version"),
+                synchronous));
         for (Workload workload : Workload.values()) {
-            // The issue asks for PostgreSQL rows on the claim workload, the one where SQLite's lock bites.
-            boolean withPostgres = (postgres != null) && (workload == Workload.CLAIM);
-            Result serial = benchmark.run(workload, Variant.SERIAL, 1);
-            List<Result> results = new ArrayList<>();
-            results.add(serial);
-            if (withPostgres) {
-                results.add(benchmark.run(workload, Variant.POSTGRES_SERIAL, 1));
-            }
-            for (int threads : threadCounts) {
-                for (Variant variant : Variant.values()) {
-                    if (variant.concurrent() && (!variant.postgres() || withPostgres)) {
-                        results.add(benchmark.run(workload, variant, threads));
-                    }
-                }
-            }
-            results.add(benchmark.run(workload, Variant.BATCH, 1));
-            table.append(String.format(Locale.ROOT, "%n%s%n", workload.title()));
-            table.append(String.format(
-                    Locale.ROOT,
-                    "| %-26s | %7s | %9s | %7s | %8s | %8s | %8s | %9s |%n",
-                    "variant",
-                    "threads",
-                    "ops/s",
-                    "errors",
-                    "p50 ms",
-                    "p99 ms",
-                    "max ms",
-                    "vs serial"));
-            table.append(
-                    "|----------------------------|---------|-----------|---------|----------|----------|----------|-----------|\n");
-            for (Result result : results) {
-                table.append(String.format(
-                        Locale.ROOT,
-                        "| %-26s | %7d | %9.0f | %7d | %8.2f | %8.2f | %8.2f | %8.2fx |%n",
-                        result.variant().title(),
-                        result.threads(),
-                        result.opsPerSecond(),
-                        result.errors(),
-                        result.percentileMillis(50),
-                        result.percentileMillis(99),
-                        result.maxMillis(),
-                        result.opsPerSecond() / serial.opsPerSecond()));
-            }
-            for (Result result : results) {
-                if (result.lostRaces() > 0) {
-                    table.append(String.format(
-                            Locale.ROOT,
-                            "%s at %d threads: %d lost races (an UPDATE found its job already claimed by another"
-                                    + " worker; the claim went on to the next queued job)%n",
-                            result.variant().title(),
-                            result.threads(),
-                            result.lostRaces()));
-                }
-            }
+            out.append(report.table(workload));
         }
-        table.append(String.format(
+        out.append(ContentionGoals.check(report, synchronous, threadCounts));
+        out.append(String.format(
                 Locale.ROOT,
                 "%nread-only transactions while a writer holds a 2 s write transaction: p99 %.2f ms (single writer),"
                         + " %.2f ms (plain)%n",
                 benchmark.readerP99WhileWriterHolds(Variant.SINGLE_WRITER, 2000),
                 benchmark.readerP99WhileWriterHolds(Variant.PLAIN, 2000)));
-        return table.toString();
+        return out.toString();
     }
+
+    /** The setups of one run, in the order each round runs them. */
+    private static List<Setup> setups(boolean withPostgres, int... threadCounts) {
+        List<Setup> setups = new ArrayList<>();
+        for (Workload workload : Workload.values()) {
+            // PostgreSQL rows on the claim workload, the one where SQLite's lock bites.
+            boolean postgres = withPostgres && workload == Workload.CLAIM;
+            setups.add(new Setup(workload, Variant.SERIAL, 1));
+            if (postgres) {
+                setups.add(new Setup(workload, Variant.POSTGRES_SERIAL, 1));
+            }
+            for (int threads : threadCounts) {
+                for (Variant variant : Variant.values()) {
+                    if (variant.concurrent() && (!variant.postgres() || postgres)) {
+                        setups.add(new Setup(workload, variant, threads));
+                    }
+                }
+            }
+            if (workload != Workload.MIXED) {
+                setups.add(new Setup(workload, Variant.BATCH, 1));
+            }
+        }
+        return setups;
+    }
+
+    private record Setup(Workload workload, Variant variant, int threads) {}
 }

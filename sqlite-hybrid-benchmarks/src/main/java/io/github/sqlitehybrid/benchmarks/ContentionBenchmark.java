@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -36,6 +37,8 @@ final class ContentionBenchmark {
 
     private final @Nullable LocalPostgres postgres;
 
+    private final String synchronous;
+
     private final AtomicInteger runs = new AtomicInteger();
 
     ContentionBenchmark(Path directory, int operations) {
@@ -46,22 +49,41 @@ final class ContentionBenchmark {
      * @param postgres the server the PostgreSQL variants run on, {@code null} when there is none
      */
     ContentionBenchmark(Path directory, int operations, @Nullable LocalPostgres postgres) {
+        this(directory, operations, postgres, "NORMAL");
+    }
+
+    /**
+     * @param synchronous SQLite's {@code synchronous} for every SQLite variant, {@code NORMAL} or {@code FULL}
+     *     (where every COMMIT is an fsync)
+     */
+    ContentionBenchmark(Path directory, int operations, @Nullable LocalPostgres postgres, String synchronous) {
         this.directory = directory;
         this.operations = operations;
         this.postgres = postgres;
+        this.synchronous = synchronous;
+    }
+
+    String synchronous() {
+        return this.synchronous;
     }
 
     Result run(Workload workload, Variant variant, int threads) throws Exception {
+        return run(workload, variant, threads, this.operations);
+    }
+
+    /** One run of {@code operations} operations, checked row by row against what was reported done. */
+    Result run(Workload workload, Variant variant, int threads, int operations) throws Exception {
         int threadCount = variant.concurrent() ? threads : 1;
         String name = workload + "-" + variant + "-" + threadCount + "-" + this.runs.incrementAndGet();
         try (ConfigurableApplicationContext context = start(name, variant, threadCount)) {
             JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-            workload.createSchema(jdbc, this.operations);
+            workload.createSchema(jdbc, operations);
             LongAdder lostRaces = new LongAdder();
             Operation operation = operation(context, workload, variant, jdbc, lostRaces);
+            Operation read = reader(context, workload, jdbc);
             Result result = (variant == Variant.BATCH)
-                    ? runInOneTransaction(context, workload, jdbc)
-                    : runConcurrently(workload, variant, threadCount, operation, lostRaces);
+                    ? runInOneTransaction(context, workload, jdbc, operations)
+                    : runConcurrently(workload, variant, threadCount, operations, operation, read, lostRaces);
             long rows = workload.rowsWritten(jdbc);
             if (rows != result.succeeded()) {
                 throw new IllegalStateException(variant.title() + " reported " + result.succeeded()
@@ -123,11 +145,19 @@ final class ContentionBenchmark {
     }
 
     private Result runConcurrently(
-            Workload workload, Variant variant, int threads, Operation operation, LongAdder lostRaces)
+            Workload workload,
+            Variant variant,
+            int threads,
+            int operations,
+            Operation operation,
+            Operation read,
+            LongAdder lostRaces)
             throws Exception {
-        int perThread = this.operations / threads;
+        int perThread = operations / threads;
         long[] latencies = new long[perThread * threads];
+        boolean[] reads = new boolean[perThread * threads];
         AtomicInteger succeeded = new AtomicInteger();
+        AtomicInteger readsDone = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -138,14 +168,16 @@ final class ContentionBenchmark {
                 workers.add(pool.submit(() -> {
                     start.await();
                     for (int seq = 0; seq < perThread; seq++) {
+                        boolean isRead = workload.isRead(seq);
                         long begin = System.nanoTime();
                         try {
-                            operation.run(worker, seq);
-                            succeeded.incrementAndGet();
+                            (isRead ? read : operation).run(worker, seq);
+                            (isRead ? readsDone : succeeded).incrementAndGet();
                         } catch (RuntimeException ex) {
                             errors.incrementAndGet();
                         }
                         latencies[worker * perThread + seq] = System.nanoTime() - begin;
+                        reads[worker * perThread + seq] = isRead;
                     }
                     return null;
                 }));
@@ -157,22 +189,46 @@ final class ContentionBenchmark {
             }
             long wall = System.nanoTime() - begin;
             return new Result(
-                    workload, variant, threads, succeeded.get(), errors.get(), lostRaces.sum(), wall, latencies);
+                    workload,
+                    variant,
+                    threads,
+                    succeeded.get(),
+                    errors.get(),
+                    lostRaces.sum(),
+                    wall,
+                    select(latencies, reads, false),
+                    readsDone.get(),
+                    select(latencies, reads, true));
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private Result runInOneTransaction(ConfigurableApplicationContext context, Workload workload, JdbcTemplate jdbc) {
+    private static long[] select(long[] latencies, boolean[] reads, boolean read) {
+        return IntStream.range(0, latencies.length)
+                .filter((i) -> reads[i] == read)
+                .mapToLong((i) -> latencies[i])
+                .toArray();
+    }
+
+    private static Result runInOneTransaction(
+            ConfigurableApplicationContext context, Workload workload, JdbcTemplate jdbc, int operations) {
         TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
         long begin = System.nanoTime();
         transaction.executeWithoutResult((status) -> {
-            for (int seq = 0; seq < this.operations; seq++) {
+            for (int seq = 0; seq < operations; seq++) {
                 workload.run(jdbc, 0, seq);
             }
         });
         long wall = System.nanoTime() - begin;
-        return new Result(workload, Variant.BATCH, 1, this.operations, 0, 0, wall, new long[] {wall});
+        return new Result(workload, Variant.BATCH, 1, operations, 0, 0, wall, new long[] {wall});
+    }
+
+    /** Read-only transactions of a mixed workload, the same for every variant. */
+    private static Operation reader(ConfigurableApplicationContext context, Workload workload, JdbcTemplate jdbc) {
+        TransactionTemplate readOnly = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+        readOnly.setReadOnly(true);
+        return (worker, seq) -> readOnly.executeWithoutResult((status) -> workload.read(jdbc));
     }
 
     private static Operation operation(
@@ -230,8 +286,10 @@ final class ContentionBenchmark {
                     "spring.datasource.url=jdbc:sqlite:" + this.directory.resolve(name + ".db"),
                     // For the variants without the starter: WAL, NORMAL and a 5 s busy timeout, as services set them.
                     "spring.datasource.hikari.data-source-properties.journal_mode=WAL",
-                    "spring.datasource.hikari.data-source-properties.synchronous=NORMAL",
-                    "spring.datasource.hikari.data-source-properties.busy_timeout=5000"));
+                    "spring.datasource.hikari.data-source-properties.synchronous=" + this.synchronous,
+                    "spring.datasource.hikari.data-source-properties.busy_timeout=5000",
+                    // The starter sets its PRAGMAs on each connection; the same durability for its variants.
+                    "sqlite.hybrid.pragmas.synchronous=" + this.synchronous));
         }
         properties.addAll(variant.properties());
         return new SpringApplicationBuilder(BenchmarkApplication.class)

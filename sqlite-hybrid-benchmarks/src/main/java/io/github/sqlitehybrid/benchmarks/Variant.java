@@ -17,6 +17,26 @@ enum Variant {
     /** The same with the hand-made fix: 3 attempts, exponential backoff on SQLITE_BUSY. */
     PLAIN_RETRY("plain + 3x backoff retry", true, false, List.of("sqlite.hybrid.enabled=false")),
 
+    /**
+     * The one-line fix Rails 8 and Django 5.1 ship, without the starter: every transaction begins with
+     * {@code BEGIN IMMEDIATE} (sqlite-jdbc's {@code transaction_mode}), so it waits in the busy handler for the
+     * write lock instead of failing on {@code SQLITE_BUSY_SNAPSHOT}.
+     */
+    IMMEDIATE(
+            "IMMEDIATE + busy_timeout 5 s",
+            true,
+            false,
+            List.of(
+                    "sqlite.hybrid.enabled=false",
+                    "spring.datasource.hikari.data-source-properties.transaction_mode=IMMEDIATE")),
+
+    /** The other one-line fix, without the starter: a pool of one connection, so transactions queue in HikariCP. */
+    POOL_OF_ONE(
+            "HikariCP pool of 1",
+            true,
+            false,
+            List.of("sqlite.hybrid.enabled=false", "spring.datasource.hikari.maximum-pool-size=1")),
+
     /** The starter with the single writer off: PRAGMAs and @DbRetry's defaults. */
     DB_RETRY("@DbRetry alone", true, false, List.of("sqlite.hybrid.writer.enabled=false")),
 
@@ -68,5 +88,10 @@ enum Variant {
 
     List<String> properties() {
         return this.properties;
+    }
+
+    /** Whether a user would pick this instead of the starter: plain Boot and the two one-line fixes. */
+    boolean peer() {
+        return this == PLAIN || this == IMMEDIATE || this == POOL_OF_ONE;
     }
 }

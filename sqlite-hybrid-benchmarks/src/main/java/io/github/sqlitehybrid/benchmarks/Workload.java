@@ -62,6 +62,38 @@ enum Workload {
         long rowsWritten(JdbcTemplate jdbc) {
             return jdbc.queryForObject("SELECT count(*) FROM jobs WHERE status = 'claimed'", Long.class);
         }
+    },
+
+    /**
+     * 80% read-only transactions (count the queued jobs, read the newest claim) and 20% claims, as a service
+     * whose web requests mostly read while its workers claim. Reads and writes are measured apart.
+     */
+    MIXED("mixed: 80% read-only, 20% claims") {
+        @Override
+        void createSchema(JdbcTemplate jdbc, int operations) {
+            CLAIM.createSchema(jdbc, operations);
+        }
+
+        @Override
+        boolean isRead(int seq) {
+            return seq % 5 != 4;
+        }
+
+        @Override
+        void read(JdbcTemplate jdbc) {
+            jdbc.queryForObject("SELECT count(*) FROM jobs WHERE status = 'queued'", Long.class);
+            jdbc.queryForList("SELECT id, worker FROM jobs WHERE status = 'claimed' ORDER BY id DESC LIMIT 1");
+        }
+
+        @Override
+        int run(JdbcTemplate jdbc, int worker, int seq) {
+            return CLAIM.run(jdbc, worker, seq);
+        }
+
+        @Override
+        long rowsWritten(JdbcTemplate jdbc) {
+            return CLAIM.rowsWritten(jdbc);
+        }
     };
 
     /** More lost races than one claim can meet when every other worker wins each round. */
@@ -78,6 +110,16 @@ enum Workload {
     }
 
     abstract void createSchema(JdbcTemplate jdbc, int operations);
+
+    /** Whether operation {@code seq} is a read-only transaction ({@link #read}) rather than a write ({@link #run}). */
+    boolean isRead(int seq) {
+        return false;
+    }
+
+    /** One read-only operation, inside the caller's read-only transaction. */
+    void read(JdbcTemplate jdbc) {
+        throw new UnsupportedOperationException(this + " has no reads");
+    }
 
     /**
      * One operation, inside the caller's transaction.
