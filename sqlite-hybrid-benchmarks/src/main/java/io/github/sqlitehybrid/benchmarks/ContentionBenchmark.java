@@ -6,6 +6,7 @@ import io.github.sqlitehybrid.writer.GroupCommitWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,7 +75,9 @@ final class ContentionBenchmark {
     /** One run of {@code operations} operations, checked row by row against what was reported done. */
     Result run(Workload workload, Variant variant, int threads, int operations) throws Exception {
         int threadCount = variant.concurrent() ? threads : 1;
-        String name = workload + "-" + variant + "-" + threadCount + "-" + this.runs.incrementAndGet();
+        // Unique in the directory, which benchmarks of both synchronous modes share.
+        String name = workload + "-" + variant + "-" + threadCount + "-" + this.synchronous.toLowerCase(Locale.ROOT)
+                + "-" + this.runs.incrementAndGet();
         try (ConfigurableApplicationContext context = start(name, variant, threadCount)) {
             JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
             workload.createSchema(jdbc, operations);
@@ -98,8 +101,11 @@ final class ContentionBenchmark {
      * for the given time.
      */
     double readerP99WhileWriterHolds(Variant variant, long holdMillis) throws Exception {
-        try (ConfigurableApplicationContext context =
-                start("readers-" + variant + "-" + this.runs.incrementAndGet(), variant, 5)) {
+        try (ConfigurableApplicationContext context = start(
+                "readers-" + variant + "-" + this.synchronous.toLowerCase(Locale.ROOT) + "-"
+                        + this.runs.incrementAndGet(),
+                variant,
+                5)) {
             JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
             Workload.CLAIM.createSchema(jdbc, 1000);
             PlatformTransactionManager manager = context.getBean(PlatformTransactionManager.class);
