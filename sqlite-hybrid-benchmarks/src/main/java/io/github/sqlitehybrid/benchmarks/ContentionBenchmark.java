@@ -4,7 +4,9 @@ import io.github.sqlitehybrid.retry.DbRetryTemplate;
 import io.github.sqlitehybrid.testsupport.LocalPostgres;
 import io.github.sqlitehybrid.writer.GroupCommitWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -41,6 +44,9 @@ final class ContentionBenchmark {
     private final String synchronous;
 
     private final AtomicInteger runs = new AtomicInteger();
+
+    /** More jobs than claims from every thread in the long-writer run can take. */
+    private static final int LONG_WRITER_JOBS = 400_000;
 
     ContentionBenchmark(Path directory, int operations) {
         this(directory, operations, null);
@@ -94,6 +100,96 @@ final class ContentionBenchmark {
             }
             return result;
         }
+    }
+
+    /**
+     * Short claims from {@code threads} threads for {@code duration}, while one more thread runs a write
+     * transaction of {@code holdMillis} once a second: how much a long transaction now and then costs the short
+     * ones. Checked row by row like every run.
+     */
+    Result claimsBesideALongWriter(Variant variant, int threads, long holdMillis, Duration duration) throws Exception {
+        String name = "long-writer-" + variant + "-" + this.synchronous.toLowerCase(Locale.ROOT) + "-"
+                + this.runs.incrementAndGet();
+        try (ConfigurableApplicationContext context = start(name, variant, threads + 1)) {
+            JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+            Workload.CLAIM.createSchema(jdbc, LONG_WRITER_JOBS);
+            jdbc.execute("CREATE TABLE reports (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
+            TransactionTemplate write = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+            LongAdder lostRaces = new LongAdder();
+            Operation claim = operation(context, Workload.CLAIM, variant, jdbc, lostRaces);
+            long deadline = System.nanoTime() + duration.toNanos();
+            ExecutorService longWriter = Executors.newSingleThreadExecutor();
+            try {
+                Future<Integer> reports = longWriter.submit(() -> {
+                    int written = 0;
+                    while (System.nanoTime() < deadline) {
+                        write.executeWithoutResult((status) -> {
+                            jdbc.update("INSERT INTO reports (at) VALUES (?)", System.currentTimeMillis());
+                            sleep(holdMillis);
+                        });
+                        written++;
+                        sleep(Math.max(0, 1000 - holdMillis));
+                    }
+                    return written;
+                });
+                Result result = runFor(variant, threads, deadline, claim, lostRaces);
+                int longTransactions = reports.get(1, TimeUnit.MINUTES);
+                long rows = Workload.CLAIM.rowsWritten(jdbc);
+                if (rows != result.succeeded()
+                        || jdbc.queryForObject("SELECT count(*) FROM reports", Integer.class) != longTransactions) {
+                    throw new IllegalStateException(variant.title() + " reported " + result.succeeded() + " claims and "
+                            + longTransactions + " long transactions done but the tables differ");
+                }
+                return result;
+            } finally {
+                longWriter.shutdownNow();
+            }
+        }
+    }
+
+    /** Claims from every thread until the deadline; latencies of every claim. */
+    private static Result runFor(Variant variant, int threads, long deadline, Operation claim, LongAdder lostRaces)
+            throws Exception {
+        AtomicInteger succeeded = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        List<long[]> perThread = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long begin = System.nanoTime();
+        try {
+            List<Future<long[]>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int worker = t;
+                workers.add(pool.submit(() -> {
+                    LongStream.Builder latencies = LongStream.builder();
+                    for (int seq = 0; System.nanoTime() < deadline; seq++) {
+                        long start = System.nanoTime();
+                        try {
+                            claim.run(worker, seq);
+                            succeeded.incrementAndGet();
+                        } catch (RuntimeException ex) {
+                            errors.incrementAndGet();
+                        }
+                        latencies.add(System.nanoTime() - start);
+                    }
+                    return latencies.build().toArray();
+                }));
+            }
+            for (Future<long[]> worker : workers) {
+                perThread.add(worker.get(10, TimeUnit.MINUTES));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long[] latencies = perThread.stream().flatMapToLong(Arrays::stream).toArray();
+        return new Result(
+                Workload.CLAIM,
+                variant,
+                threads,
+                succeeded.get(),
+                errors.get(),
+                lostRaces.sum(),
+                System.nanoTime() - begin,
+                latencies);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sqlitehybrid.testsupport.LocalPostgres;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,6 +51,16 @@ class BenchmarksSmokeTests {
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void shortClaimsBesideALongWriteTransactionLoseNothing() throws Exception {
+        ContentionBenchmark benchmark = new ContentionBenchmark(this.directory, 400);
+        // The benchmark fails the run when the claimed rows or the long transactions' rows differ from those done.
+        Result result = benchmark.claimsBesideALongWriter(Variant.SINGLE_WRITER, 4, 200, Duration.ofSeconds(2));
+        assertThat(result.errors()).isZero();
+        assertThat(result.succeeded()).isPositive();
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void printsATableWithEverySqliteVariantWhenThereIsNoPostgresServer() throws Exception {
         String table = Benchmarks.run(this.directory, 200, null, 1, "NORMAL", 4);
         for (Variant variant : Variant.values()) {
@@ -66,6 +77,7 @@ class BenchmarksSmokeTests {
                 .contains("read p99 ms")
                 .contains("vs best peer")
                 .contains("goals of the default path")
+                .contains("beside a 200 ms write transaction once a second")
                 .contains("0 errors in every setup of the starter");
     }
 
