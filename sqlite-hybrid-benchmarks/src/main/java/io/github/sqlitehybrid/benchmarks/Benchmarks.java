@@ -163,23 +163,32 @@ public final class Benchmarks {
         StringBuilder out = new StringBuilder(String.format(
                 Locale.ROOT,
                 "%nclaims from 16 threads for %d s beside a 200 ms write transaction once a second%n"
-                        + "| variant | claims/s | errors | p99 ms | max ms | p99 when it takes 0 ms |%n"
-                        + "|---|---|---|---|---|---|%n",
+                        + "| variant | claims/s | errors | p99 ms | max ms | p99 when it takes 0 ms | claims done / in the table |%n"
+                        + "|---|---|---|---|---|---|---|%n",
                 duration.toSeconds()));
         for (Variant variant : new Variant[] {Variant.SINGLE_WRITER, Variant.IMMEDIATE, Variant.POOL_OF_ONE}) {
-            Result beside = benchmark.claimsBesideALongWriter(variant, 16, 200, duration);
-            Result alone = benchmark.claimsBesideALongWriter(variant, 16, 0, duration);
+            ContentionBenchmark.LongWriterRun beside = benchmark.claimsBesideALongWriter(variant, 16, 200, duration);
+            ContentionBenchmark.LongWriterRun alone = benchmark.claimsBesideALongWriter(variant, 16, 0, duration);
+            Result claims = beside.claims();
             out.append(String.format(
                     Locale.ROOT,
-                    "| %s | %.0f | %d | %.2f | %.1f | %.2f |%n",
+                    "| %s | %.0f | %d | %.2f | %.1f | %.2f | %s |%n",
                     variant.title(),
-                    beside.opsPerSecond(),
-                    beside.errors(),
-                    beside.percentileMillis(99),
-                    beside.maxMillis(),
-                    alone.percentileMillis(99)));
+                    claims.opsPerSecond(),
+                    claims.errors(),
+                    claims.percentileMillis(99),
+                    claims.maxMillis(),
+                    alone.claims().percentileMillis(99),
+                    tables(beside) + ", at 0 ms " + tables(alone)));
         }
         return out.toString();
+    }
+
+    private static String tables(ContentionBenchmark.LongWriterRun run) {
+        String claims = run.claims().succeeded() + " / " + run.claimedRows();
+        return run.tablesMatch()
+                ? claims
+                : claims + " (long transactions " + run.longTransactions() + " / " + run.longTransactionRows() + ")";
     }
 
     /** The setups of one run, in the order each round runs them. */

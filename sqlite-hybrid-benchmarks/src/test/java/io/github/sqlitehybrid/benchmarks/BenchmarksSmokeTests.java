@@ -53,10 +53,12 @@ class BenchmarksSmokeTests {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void shortClaimsBesideALongWriteTransactionLoseNothing() throws Exception {
         ContentionBenchmark benchmark = new ContentionBenchmark(this.directory, 400);
-        // The benchmark fails the run when the claimed rows or the long transactions' rows differ from those done.
-        Result result = benchmark.claimsBesideALongWriter(Variant.SINGLE_WRITER, 4, 200, Duration.ofSeconds(2));
-        assertThat(result.errors()).isZero();
-        assertThat(result.succeeded()).isPositive();
+        ContentionBenchmark.LongWriterRun run =
+                benchmark.claimsBesideALongWriter(Variant.SINGLE_WRITER, 4, 200, Duration.ofSeconds(2));
+        assertThat(run.claims().errors()).isZero();
+        assertThat(run.claims().succeeded()).isPositive();
+        assertThat(run.claimedRows()).isEqualTo(run.claims().succeeded());
+        assertThat(run.longTransactions()).isPositive().isEqualTo(run.longTransactionRows());
     }
 
     @Test
