@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.lang.Contract;
@@ -44,8 +45,8 @@ public final class SqliteDatabasePaths {
         if (!isSqliteUrl(url)) {
             return false;
         }
-        String location = locationOf(url);
-        return !location.isEmpty() && !location.contains(":memory:") && !location.contains("mode=memory");
+        Location location = Location.of(url);
+        return !location.name().isEmpty() && !location.inMemory();
     }
 
     /**
@@ -69,27 +70,12 @@ public final class SqliteDatabasePaths {
      *     {@code open_mode} with the read-only flag)
      */
     public static @Nullable Path writableFileOf(@Nullable String url) {
-        if (url == null || !isSqliteUrl(url)) {
+        if (!isSqliteUrl(url)) {
             return null;
         }
-        String name = locationOf(url);
-        String query = "";
-        int question = name.indexOf('?');
-        if (question >= 0) {
-            query = name.substring(question + 1).toLowerCase(Locale.ROOT);
-            name = name.substring(0, question);
-        }
-        boolean uri = name.startsWith("file:");
-        if (uri) {
-            name = name.substring("file:".length());
-            if (name.startsWith("//")) {
-                // file://host/path: the authority is empty or localhost; the path starts at the next slash.
-                int slash = name.indexOf('/', 2);
-                name = (slash >= 0) ? name.substring(slash) : "";
-            }
-            name = URLDecoder.decode(name.replace("+", "%2B"), StandardCharsets.UTF_8);
-        }
-        if (name.isEmpty() || name.startsWith(":memory:") || name.startsWith(":resource:") || readOnly(query)) {
+        Location location = Location.of(url);
+        String name = location.name();
+        if (name.isEmpty() || location.inMemory() || name.startsWith(":resource:") || readOnly(location.query())) {
             return null;
         }
         try {
@@ -105,7 +91,7 @@ public final class SqliteDatabasePaths {
             String value = (pair.length > 1) ? pair[1].strip() : "";
             switch (pair[0].strip()) {
                 case "mode":
-                    if (value.equals("memory") || value.equals("ro")) {
+                    if (value.equals("ro")) {
                         return true;
                     }
                     break;
@@ -129,6 +115,39 @@ public final class SqliteDatabasePaths {
             }
         }
         return false;
+    }
+
+    /**
+     * What a SQLite URL opens: the file name (a {@code file:} URI's path, decoded) and the query, lower case.
+     */
+    private record Location(String name, String query) {
+
+        static Location of(String url) {
+            String name = locationOf(url);
+            String query = "";
+            int question = name.indexOf('?');
+            if (question >= 0) {
+                query = name.substring(question + 1).toLowerCase(Locale.ROOT);
+                name = name.substring(0, question);
+            }
+            if (name.startsWith("file:")) {
+                name = name.substring("file:".length());
+                if (name.startsWith("//")) {
+                    // file://host/path: the authority is empty or localhost; the path starts at the next slash.
+                    int slash = name.indexOf('/', 2);
+                    name = (slash >= 0) ? name.substring(slash) : "";
+                }
+                name = URLDecoder.decode(name.replace("+", "%2B"), StandardCharsets.UTF_8);
+            }
+            return new Location(name, query);
+        }
+
+        /** {@code :memory:}, or a URI with {@code mode=memory}: a database of this connection, or shared in memory. */
+        boolean inMemory() {
+            return this.name.startsWith(":memory:")
+                    || Arrays.stream(this.query.split("&"))
+                            .anyMatch((parameter) -> parameter.replace(" ", "").equals("mode=memory"));
+        }
     }
 
     /**
