@@ -16,7 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.IntStream;
+import java.util.function.IntPredicate;
 import java.util.stream.LongStream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.Banner;
@@ -92,7 +92,14 @@ final class ContentionBenchmark {
             Operation read = reader(context, workload, jdbc);
             Result result = (variant == Variant.BATCH)
                     ? runInOneTransaction(context, workload, jdbc, operations)
-                    : runConcurrently(workload, variant, threadCount, operations, operation, read, lostRaces);
+                    : runConcurrently(
+                            workload,
+                            variant,
+                            threadCount,
+                            (seq) -> seq < operations / threadCount,
+                            operation,
+                            read,
+                            lostRaces);
             long rows = workload.rowsWritten(jdbc);
             if (rows != result.succeeded()) {
                 throw new IllegalStateException(variant.title() + " reported " + result.succeeded()
@@ -133,7 +140,14 @@ final class ContentionBenchmark {
                     }
                     return written;
                 });
-                Result result = runFor(variant, threads, deadline, claim, lostRaces);
+                Result result = runConcurrently(
+                        Workload.CLAIM,
+                        variant,
+                        threads,
+                        (seq) -> System.nanoTime() < deadline,
+                        claim,
+                        reader(context, Workload.CLAIM, jdbc),
+                        lostRaces);
                 int longTransactions = reports.get(1, TimeUnit.MINUTES);
                 return new LongWriterRun(
                         result,
@@ -155,51 +169,6 @@ final class ContentionBenchmark {
         boolean tablesMatch() {
             return this.claimedRows == this.claims.succeeded() && this.longTransactionRows == this.longTransactions;
         }
-    }
-
-    /** Claims from every thread until the deadline; latencies of every claim. */
-    private static Result runFor(Variant variant, int threads, long deadline, Operation claim, LongAdder lostRaces)
-            throws Exception {
-        AtomicInteger succeeded = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        List<long[]> perThread = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long begin = System.nanoTime();
-        try {
-            List<Future<long[]>> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int worker = t;
-                workers.add(pool.submit(() -> {
-                    LongStream.Builder latencies = LongStream.builder();
-                    for (int seq = 0; System.nanoTime() < deadline; seq++) {
-                        long start = System.nanoTime();
-                        try {
-                            claim.run(worker, seq);
-                            succeeded.incrementAndGet();
-                        } catch (RuntimeException ex) {
-                            errors.incrementAndGet();
-                        }
-                        latencies.add(System.nanoTime() - start);
-                    }
-                    return latencies.build().toArray();
-                }));
-            }
-            for (Future<long[]> worker : workers) {
-                perThread.add(worker.get(10, TimeUnit.MINUTES));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        long[] latencies = perThread.stream().flatMapToLong(Arrays::stream).toArray();
-        return new Result(
-                Workload.CLAIM,
-                variant,
-                threads,
-                succeeded.get(),
-                errors.get(),
-                lostRaces.sum(),
-                System.nanoTime() - begin,
-                latencies);
     }
 
     /**
@@ -256,30 +225,33 @@ final class ContentionBenchmark {
         }
     }
 
-    private Result runConcurrently(
+    /**
+     * Every thread runs operations {@code 0, 1, 2, ...} while {@code more} says so; a read-only transaction where
+     * the workload says so, else a write. Latencies of both, kept apart.
+     */
+    private static Result runConcurrently(
             Workload workload,
             Variant variant,
             int threads,
-            int operations,
+            IntPredicate more,
             Operation operation,
             Operation read,
             LongAdder lostRaces)
             throws Exception {
-        int perThread = operations / threads;
-        long[] latencies = new long[perThread * threads];
-        boolean[] reads = new boolean[perThread * threads];
         AtomicInteger succeeded = new AtomicInteger();
         AtomicInteger readsDone = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<Future<?>> workers = new ArrayList<>();
+            List<Future<long[][]>> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int worker = t;
                 workers.add(pool.submit(() -> {
+                    LongStream.Builder writeLatencies = LongStream.builder();
+                    LongStream.Builder readLatencies = LongStream.builder();
                     start.await();
-                    for (int seq = 0; seq < perThread; seq++) {
+                    for (int seq = 0; more.test(seq); seq++) {
                         boolean isRead = workload.isRead(seq);
                         long begin = System.nanoTime();
                         try {
@@ -288,16 +260,18 @@ final class ContentionBenchmark {
                         } catch (RuntimeException ex) {
                             errors.incrementAndGet();
                         }
-                        latencies[worker * perThread + seq] = System.nanoTime() - begin;
-                        reads[worker * perThread + seq] = isRead;
+                        (isRead ? readLatencies : writeLatencies).add(System.nanoTime() - begin);
                     }
-                    return null;
+                    return new long[][] {
+                        writeLatencies.build().toArray(), readLatencies.build().toArray()
+                    };
                 }));
             }
             long begin = System.nanoTime();
             start.countDown();
-            for (Future<?> worker : workers) {
-                worker.get(10, TimeUnit.MINUTES);
+            List<long[][]> latencies = new ArrayList<>();
+            for (Future<long[][]> worker : workers) {
+                latencies.add(worker.get(10, TimeUnit.MINUTES));
             }
             long wall = System.nanoTime() - begin;
             return new Result(
@@ -308,19 +282,16 @@ final class ContentionBenchmark {
                     errors.get(),
                     lostRaces.sum(),
                     wall,
-                    select(latencies, reads, false),
+                    latencies.stream()
+                            .flatMapToLong((each) -> Arrays.stream(each[0]))
+                            .toArray(),
                     readsDone.get(),
-                    select(latencies, reads, true));
+                    latencies.stream()
+                            .flatMapToLong((each) -> Arrays.stream(each[1]))
+                            .toArray());
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    private static long[] select(long[] latencies, boolean[] reads, boolean read) {
-        return IntStream.range(0, latencies.length)
-                .filter((i) -> reads[i] == read)
-                .mapToLong((i) -> latencies[i])
-                .toArray();
     }
 
     private static Result runInOneTransaction(
