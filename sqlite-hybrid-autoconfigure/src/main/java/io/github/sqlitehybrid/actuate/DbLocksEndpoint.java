@@ -263,6 +263,7 @@ public class DbLocksEndpoint {
      * @param totalLockWaitMs time spent getting SQLite's write lock
      * @param avgLockWaitMs mean time to get SQLite's write lock
      * @param maxLockWaitMs longest time to get SQLite's write lock
+     * @param coalescing the COMMITs write transactions shared (commit coalescing)
      */
     public record WriterDescriptor(
             @Nullable String holder,
@@ -278,7 +279,8 @@ public class DbLocksEndpoint {
             long lockFailures,
             double totalLockWaitMs,
             double avgLockWaitMs,
-            double maxLockWaitMs) {
+            double maxLockWaitMs,
+            WriterStats.Coalescing coalescing) {
 
         static WriterDescriptor of(WriterStats stats) {
             return new WriterDescriptor(
@@ -295,7 +297,8 @@ public class DbLocksEndpoint {
                     stats.lockFailures(),
                     stats.totalLockWaitMs(),
                     stats.avgLockWaitMs(),
-                    stats.maxLockWaitMs());
+                    stats.maxLockWaitMs(),
+                    stats.coalescing());
         }
     }
 

@@ -29,6 +29,9 @@ final class HeldConnections {
     /** An auto-commit write whose result set is still open: it keeps the write lease until that closes. */
     private @Nullable Binding openWrite;
 
+    /** The open auto-commit write's part of a group, until it is done or rolled back. */
+    private CommitCoalescer.@Nullable CommitUnit openWriteUnit;
+
     /** The lease the owner holds, for its transaction or its open auto-commit write. */
     private @Nullable WriteLease lease;
 
@@ -57,6 +60,17 @@ final class HeldConnections {
         }
     }
 
+    /**
+     * The unit's group is committed now when the lease goes on for another logical connection of the thread: the
+     * group cannot wait for a next holder, and the connection resuming on the lease must begin after its COMMIT.
+     */
+    void commitIfLeaseShared() {
+        WriteLease held = this.lease;
+        if (held != null && held.isShared()) {
+            this.writer.commitOpenGroup();
+        }
+    }
+
     void leaveLease() {
         WriteLease held = this.lease;
         if (held != null) {
@@ -65,12 +79,71 @@ final class HeldConnections {
         }
     }
 
-    /** The binding of the auto-commit write in progress, taking the lease for it when there is none. */
-    Binding openWrite(String work) throws SQLException {
-        if (this.openWrite == null) {
-            this.openWrite = lease(work);
+    /**
+     * The binding of the auto-commit write in progress, taking the lease for it when there is none, and beginning
+     * its part of a group when it can have one.
+     * @param sql the statement, {@code null} for a batch
+     * @param returnsRows whether it may leave a result set open (a query, {@code RETURNING}): such a statement
+     *     runs alone, since its savepoint could not be released before the result set closes
+     */
+    Binding openWrite(String work, @Nullable String sql, boolean returnsRows) throws SQLException {
+        Binding binding = this.openWrite;
+        if (binding == null) {
+            binding = lease(work);
+            this.openWrite = binding;
+            try {
+                this.openWriteUnit =
+                        returnsRows ? this.writer.beginAlone() : this.writer.beginAutoCommit(binding.physical(), sql);
+            } catch (SQLException | RuntimeException ex) {
+                closeOpenWrite();
+                throw ex;
+            }
         }
-        return this.openWrite;
+        return binding;
+    }
+
+    /** The auto-commit write failed: its part of a group, if any, is rolled back. */
+    void openWriteFailed(Throwable failure) {
+        Binding binding = this.openWrite;
+        CommitCoalescer.CommitUnit unit = this.openWriteUnit;
+        if (binding != null && unit != null) {
+            this.openWriteUnit = null;
+            if (failure instanceof SQLException ex) {
+                this.writer.coalescer().checkOpen(binding.physical(), ex);
+            }
+            this.writer.coalescer().rollBack(binding.physical(), unit);
+        }
+        if (binding != null && !binding.hasOpenCursors()) {
+            closeOpenWrite();
+        }
+    }
+
+    /**
+     * The auto-commit write ran: give the lease back and return once it is committed, alone or in its group.
+     * @throws SQLException when the COMMIT that included it failed
+     */
+    void finishOpenWrite() throws SQLException {
+        Binding binding = this.openWrite;
+        CommitCoalescer.CommitUnit unit = this.openWriteUnit;
+        CommitGroup group = null;
+        if (binding != null && unit != null) {
+            this.openWriteUnit = null;
+            try {
+                group = this.writer.coalescer().done(binding.physical(), unit);
+            } catch (SQLException ex) {
+                this.writer.coalescer().rollBack(binding.physical(), unit);
+                closeOpenWrite();
+                throw ex;
+            }
+        }
+        long since = System.nanoTime();
+        if (group != null) {
+            commitIfLeaseShared();
+        }
+        closeOpenWrite();
+        if (group != null) {
+            this.writer.awaitCommit(group, since);
+        }
     }
 
     boolean hasOpenWrite() {
@@ -81,6 +154,12 @@ final class HeldConnections {
         Binding binding = this.openWrite;
         if (binding != null) {
             this.openWrite = null;
+            CommitCoalescer.CommitUnit unit = this.openWriteUnit;
+            if (unit != null) {
+                // Not finished (the connection closes mid-statement): nothing of it may be committed.
+                this.openWriteUnit = null;
+                this.writer.coalescer().rollBack(binding.physical(), unit);
+            }
             binding.detachAll();
             leaveLease();
         }

@@ -39,6 +39,30 @@ final class PhysicalSql {
         }
     }
 
+    /**
+     * What an execute method returns for a statement the single writer carried out instead of running it.
+     * @throws SQLException for a method that expects a result set
+     */
+    static Object noResult(java.lang.reflect.Method method) throws SQLException {
+        Class<?> type = method.getReturnType();
+        if (type == boolean.class) {
+            return false;
+        }
+        if (type == int.class) {
+            return 0;
+        }
+        if (type == long.class) {
+            return 0L;
+        }
+        if (type == int[].class) {
+            return new int[0];
+        }
+        if (type == long[].class) {
+            return new long[0];
+        }
+        throw new SQLException("COMMIT and ROLLBACK return no result set");
+    }
+
     /** A statement's SQL on one line and cut short, for messages and the write turn's holder. */
     static String describe(@Nullable String sql) {
         if (sql == null) {

@@ -38,6 +38,9 @@ final class RoutedTransaction {
      */
     private boolean begun;
 
+    /** A write transaction's part of the writer's SQLite transaction, once begun by the single writer. */
+    private CommitCoalescer.@Nullable CommitUnit unit;
+
     /** Paused for a nested write on the same thread; SQLite's data version when it was paused. */
     private boolean paused;
 
@@ -65,8 +68,18 @@ final class RoutedTransaction {
         return this.begun;
     }
 
-    void begun() {
+    void begun(CommitCoalescer.CommitUnit unit) {
         this.begun = true;
+        this.unit = unit;
+    }
+
+    CommitCoalescer.@Nullable CommitUnit unit() {
+        return this.unit;
+    }
+
+    /** Whether it runs in a savepoint of a group that other transactions share. */
+    boolean isInGroup() {
+        return this.unit != null && this.unit.savepoint() != null;
     }
 
     Binding binding() {

@@ -49,6 +49,8 @@ final class RoutingConnection implements InvocationHandler {
 
     private static final Pattern RELEASE = Pattern.compile("(?is)\\s*RELEASE\\s+(?:SAVEPOINT\\s+)?(\\S+?)\\s*;?\\s*");
 
+    private static final Pattern RETURNING = Pattern.compile("(?i)\\bRETURNING\\b");
+
     private final SingleWriter writer;
 
     private final HeldConnections held;
@@ -209,6 +211,9 @@ final class RoutingConnection implements InvocationHandler {
             }
         }
         this.transactions.beginSqlite(current);
+        if (kind == SqlStatementKind.END && this.transactions.endInGroup(current, statement.sqlOf(args))) {
+            return PhysicalSql.noResult(method);
+        }
         statement.attach(current.binding());
         Object result;
         try {
@@ -219,6 +224,7 @@ final class RoutingConnection implements InvocationHandler {
         }
         current.ran(kind);
         if (endsTransaction(current, statement.sqlOf(args), kind)) {
+            this.transactions.endedBySql(current);
             this.transactions.end(current, false);
         }
         return result;
@@ -244,19 +250,31 @@ final class RoutingConnection implements InvocationHandler {
 
     private @Nullable Object autoCommitWrite(RoutedStatement statement, Method method, @Nullable Object[] args)
             throws Throwable {
-        Binding binding = this.held.openWrite(PhysicalSql.describe(statement.sqlOf(args)));
+        String sql = statement.sqlOf(args);
+        Binding binding = this.held.openWrite(PhysicalSql.describe(sql), sql, mayReturnRows(method, sql));
+        Object result;
         try {
             statement.attach(binding);
-            Object result = statement.run(method, args);
+            result = statement.run(method, args);
             if (!binding.hasOpenCursors()) {
                 statement.keepResultsAndDetach(method, args, result);
             }
-            return result;
-        } finally {
-            if (!binding.hasOpenCursors()) {
-                this.held.closeOpenWrite();
-            }
+        } catch (Throwable ex) {
+            this.held.openWriteFailed(ex);
+            throw ex;
         }
+        if (!binding.hasOpenCursors()) {
+            // Returns once the statement is committed, alone or with the group it joined.
+            this.held.finishOpenWrite();
+        }
+        return result;
+    }
+
+    private static boolean mayReturnRows(Method method, @Nullable String sql) {
+        return method.getName().equals("executeQuery")
+                || (method.getName().equals("execute")
+                        && sql != null
+                        && RETURNING.matcher(sql).find());
     }
 
     private @Nullable Object beginBySql(RoutedStatement statement, Method method, @Nullable Object[] args)
@@ -266,6 +284,8 @@ final class RoutingConnection implements InvocationHandler {
         this.held.closeOpenWrite();
         Binding binding = this.held.lease(work);
         try {
+            // SQLite's transaction becomes the application's: what a group left open on it is committed first.
+            this.writer.commitOpenGroup();
             statement.attach(binding);
             Object result = (sql != null && LOCKING_BEGIN.matcher(sql).matches())
                     ? this.writer.lockingBegin(() -> statement.run(method, args))

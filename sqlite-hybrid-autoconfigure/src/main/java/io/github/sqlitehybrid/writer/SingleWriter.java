@@ -15,6 +15,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The turn is lent, not taken again, when the thread that holds it begins another write on a second connection
  * (a {@code REQUIRES_NEW} transaction): see {@link WriteLease}.
+ *
+ * <p>With commit coalescing ({@link CommitCoalescer}), a holder that ends while others wait may leave its work
+ * uncommitted on the connection and hand both on: the next holder writes on the same connection, in the same
+ * SQLite transaction, and the last one of the group issues the COMMIT that every one of them waits for.
  */
 final class SingleWriter {
 
@@ -27,14 +31,22 @@ final class SingleWriter {
     /** Whether the starter's own errors (a turn that timed out, say) get JDBC 4 types, as the driver's do. */
     private final boolean translateErrors;
 
+    private final CommitCoalescer coalescer;
+
     /** The one lease out, if any: the turn has at most one holder. */
     private volatile @Nullable WriteLease lease;
 
-    SingleWriter(WriteTurn turn, DataSource writePool, Duration acquireTimeout, boolean translateErrors) {
+    SingleWriter(
+            WriteTurn turn,
+            DataSource writePool,
+            Duration acquireTimeout,
+            boolean translateErrors,
+            WriterProperties.Coalescing coalescing) {
         this.turn = turn;
         this.writePool = writePool;
         this.acquireTimeout = acquireTimeout;
         this.translateErrors = translateErrors;
+        this.coalescer = new CommitCoalescer(turn, coalescing);
     }
 
     /** The driver's errors come translated from below the pool; the single writer's own are translated here. */
@@ -44,6 +56,14 @@ final class SingleWriter {
 
     WriteTurn turn() {
         return this.turn;
+    }
+
+    Duration acquireTimeout() {
+        return this.acquireTimeout;
+    }
+
+    CommitCoalescer coalescer() {
+        return this.coalescer;
     }
 
     /**
@@ -59,10 +79,11 @@ final class SingleWriter {
             current.join(owner, work);
             return current;
         }
-        WriteTurn.Holder holder = this.turn.acquire(work, this.acquireTimeout);
+        WriteTurn.Holder holder = this.turn.acquireJoining(work, this.acquireTimeout);
         Connection physical;
         try {
-            physical = this.writePool.getConnection();
+            CommitGroup open = this.coalescer.open();
+            physical = (open != null) ? open.physical() : this.writePool.getConnection();
         } catch (SQLException | RuntimeException | Error ex) {
             this.turn.release(holder);
             throw ex;
@@ -70,6 +91,57 @@ final class SingleWriter {
         WriteLease created = new WriteLease(this, holder, physical, owner);
         this.lease = created;
         return created;
+    }
+
+    /**
+     * Begin a write transaction's SQLite side at its first statement: in the open group, or with
+     * {@code BEGIN IMMEDIATE}.
+     */
+    CommitCoalescer.CommitUnit begin(Connection physical, String work) throws SQLException {
+        return this.coalescer.begin(physical, work, this::beginImmediate);
+    }
+
+    /** Begin an auto-commit write, in a group when coalescing; {@code null} when the driver's auto-commit runs it. */
+    CommitCoalescer.@Nullable CommitUnit beginAutoCommit(Connection physical, @Nullable String sql)
+            throws SQLException {
+        return this.coalescer.beginAutoCommit(physical, sql, this::beginImmediate);
+    }
+
+    /** An auto-commit write that runs alone, as the driver runs it: the open group is committed first. */
+    CommitCoalescer.@Nullable CommitUnit beginAlone() {
+        commitOpenGroup();
+        return null;
+    }
+
+    /** A transaction begun by SQL needs SQLite's transaction to itself: the open group is committed first. */
+    void commitOpenGroup() {
+        CommitGroup open = this.coalescer.open();
+        if (open != null) {
+            this.coalescer.commit(open);
+        }
+    }
+
+    /**
+     * Wait for the COMMIT of the group a transaction ended in, which a later holder of the turn issues; if the
+     * turn is left free with the group open (the waiter it was handed to gave up), commit it here.
+     * @param since when the transaction ended, for the commit-wait figures
+     * @throws SQLException the COMMIT's failure: the transaction was not committed
+     */
+    void awaitCommit(CommitGroup group, long since) throws SQLException {
+        try {
+            if (this.turn.isHeldByCurrentThread() && this.coalescer.open() == group) {
+                // The lease goes on (a nested write of this thread ended): nobody else can commit it.
+                this.coalescer.commit(group);
+            }
+            while (!group.await(CommitGroup.LOOK_AGAIN_NANOS)) {
+                if (this.turn.holder() == null && this.turn.waiting() == 0) {
+                    // Nobody holds or waits for the turn: the group was handed to a waiter that gave up.
+                    this.coalescer.commitIfStillOpen(group, this);
+                }
+            }
+        } finally {
+            this.turn.statistics().commitWaited(System.nanoTime() - since);
+        }
     }
 
     /** {@code BEGIN IMMEDIATE} on the write lease's connection, timed for the write turn's figures of SQLite's lock. */
@@ -98,9 +170,22 @@ final class SingleWriter {
         }
     }
 
-    /** Called by the lease when its last owner leaves: the connection goes back, then the turn. */
+    /**
+     * Called by the lease when its last owner leaves: an open group is handed on with the turn, or committed; then
+     * the connection goes back, then the turn.
+     */
     void ended(WriteLease ended) {
         this.lease = null;
+        WriteTurn.Holder holder = ended.holder();
+        this.coalescer.held(holder.work(), System.nanoTime() - holder.since());
+        CommitGroup open = this.coalescer.open();
+        if (open != null) {
+            if (this.coalescer.shouldHandOver(open)) {
+                this.turn.handOver(holder);
+                return;
+            }
+            this.coalescer.commit(open);
+        }
         try {
             ended.physical().close();
         } catch (SQLException ex) {

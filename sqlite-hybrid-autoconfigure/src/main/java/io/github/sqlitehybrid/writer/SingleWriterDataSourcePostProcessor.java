@@ -85,7 +85,13 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
         HikariDataSource readPool = readPool(pool, beanName, translated);
         this.readPools.put(pool, readPool);
         return new SqliteSingleWriterDataSource(
-                pool, readPool, turn, settings.getAcquireTimeout(), autoCommit, translated != null);
+                pool,
+                readPool,
+                turn,
+                settings.getAcquireTimeout(),
+                autoCommit,
+                translated != null,
+                settings.getCoalescing());
     }
 
     @Override

@@ -52,6 +52,21 @@ enum SqlStatementKind {
         };
     }
 
+    /**
+     * Whether a statement cannot run inside a transaction, or does not do inside one what it says:
+     * {@code VACUUM}, {@code ATTACH}, {@code DETACH}, and PRAGMAs that write ({@code journal_mode} fails in a
+     * transaction, {@code foreign_keys} does nothing there).
+     * @param sql the statement's text
+     * @return {@code true} for such a statement
+     */
+    static boolean runsOutsideTransactions(String sql) {
+        String text = stripLeadingCommentsAndParentheses(sql);
+        return switch (firstWord(text)) {
+            case "VACUUM", "ATTACH", "DETACH", "PRAGMA" -> true;
+            default -> false;
+        };
+    }
+
     private static String stripLeadingCommentsAndParentheses(String sql) {
         int i = 0;
         int length = sql.length();

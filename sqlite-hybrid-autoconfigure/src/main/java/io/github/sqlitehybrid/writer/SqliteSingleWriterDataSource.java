@@ -55,7 +55,7 @@ public final class SqliteSingleWriterDataSource extends DelegatingDataSource imp
      */
     public SqliteSingleWriterDataSource(
             DataSource writePool, DataSource readPool, WriteTurn turn, Duration acquireTimeout) {
-        this(writePool, readPool, turn, acquireTimeout, true, false);
+        this(writePool, readPool, turn, acquireTimeout, true, false, new WriterProperties.Coalescing());
     }
 
     SqliteSingleWriterDataSource(
@@ -64,13 +64,14 @@ public final class SqliteSingleWriterDataSource extends DelegatingDataSource imp
             WriteTurn turn,
             Duration acquireTimeout,
             boolean autoCommit,
-            boolean translateErrors) {
+            boolean translateErrors,
+            WriterProperties.Coalescing coalescing) {
         super(writePool);
         this.writePool = writePool;
         this.readPool = readPool;
         this.turn = turn;
         this.acquireTimeout = acquireTimeout;
-        this.writer = new SingleWriter(turn, writePool, acquireTimeout, translateErrors);
+        this.writer = new SingleWriter(turn, writePool, acquireTimeout, translateErrors, coalescing);
         this.defaultAutoCommit = autoCommit;
     }
 
@@ -125,8 +126,17 @@ public final class SqliteSingleWriterDataSource extends DelegatingDataSource imp
         // The pools are set in the constructor.
     }
 
+    /**
+     * Close both pools, once the work that writers left waiting for a COMMIT is committed (taking the turn does
+     * that); a write transaction still under way fails as its pool closes.
+     */
     @Override
     public void close() throws Exception {
+        try {
+            this.turn.release(this.turn.acquire("closing the DataSource", this.acquireTimeout));
+        } catch (SQLException ex) {
+            // Held past the timeout: the pools close all the same.
+        }
         try {
             if (this.readPool instanceof AutoCloseable closeable) {
                 closeable.close();

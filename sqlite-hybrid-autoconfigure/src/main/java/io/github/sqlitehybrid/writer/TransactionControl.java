@@ -53,20 +53,47 @@ final class TransactionControl {
      */
     void beginSqlite(RoutedTransaction transaction) throws SQLException {
         if (!transaction.isBegun()) {
-            this.writer.beginImmediate(transaction.binding().physical());
-            transaction.begun();
+            transaction.begun(this.writer.begin(transaction.binding().physical(), transaction.name()));
         }
     }
 
-    /** A statement failed: if SQLite ended the write transaction itself, nothing more may run in it. */
+    /**
+     * A statement failed: if SQLite ended the write transaction itself, nothing more may run in it, and the
+     * transactions of its group waiting for their COMMIT fail with it.
+     */
     void statementFailed(RoutedTransaction transaction, SQLException ex) {
-        if (transaction.isWrite()
-                && !PhysicalSql.inTransaction(transaction.binding().physical())) {
+        Connection physical = transaction.binding().physical();
+        if (transaction.isWrite() && !PhysicalSql.inTransaction(physical)) {
             // A full disk, an I/O error, ON CONFLICT ROLLBACK, ...: what runs next would run outside any transaction.
             transaction.failed(ex);
+            this.writer.coalescer().checkOpen(physical, ex);
             if (transaction.isBySql()) {
                 end(transaction, false);
             }
+        }
+    }
+
+    /**
+     * A {@code COMMIT} or {@code ROLLBACK} run as SQL in a write transaction: in a group, it is carried out for
+     * that transaction alone instead of for the group.
+     * @return {@code true} when it was carried out, and the statement is not to run
+     */
+    boolean endInGroup(RoutedTransaction transaction, @Nullable String sql) throws SQLException {
+        if (!transaction.isWrite() || !transaction.isInGroup()) {
+            return false;
+        }
+        if (sql != null && sql.strip().toUpperCase(java.util.Locale.ROOT).startsWith("ROLLBACK")) {
+            end(transaction, true);
+        } else {
+            commit();
+        }
+        return true;
+    }
+
+    /** After a {@code COMMIT} or {@code ROLLBACK} the application ran itself, a group it ended is gone. */
+    void endedBySql(RoutedTransaction transaction) {
+        if (transaction.isWrite()) {
+            this.writer.coalescer().closeIfEnded(transaction.binding().physical());
         }
     }
 
@@ -79,6 +106,11 @@ final class TransactionControl {
         transaction.binding().detachAll();
         if (!transaction.isBegun()) {
             end(transaction, false);
+            return;
+        }
+        CommitCoalescer.CommitUnit unit = transaction.unit();
+        if (transaction.isWrite() && unit != null) {
+            commitInGroup(transaction, unit);
             return;
         }
         try {
@@ -95,6 +127,29 @@ final class TransactionControl {
         end(transaction, false);
     }
 
+    /** Done: the work joins the open group; once the lease is given back, wait for the group's COMMIT. */
+    private void commitInGroup(RoutedTransaction transaction, CommitCoalescer.CommitUnit unit) throws SQLException {
+        Connection physical = transaction.binding().physical();
+        CommitGroup group;
+        try {
+            group = this.writer.coalescer().done(physical, unit);
+        } catch (SQLException ex) {
+            // Refused without coalescing (a deferred foreign key): left open to a rollback, as on plain SQLite.
+            if (!PhysicalSql.inTransaction(physical)) {
+                end(transaction, false);
+            }
+            throw ex;
+        }
+        long since = System.nanoTime();
+        if (group != null) {
+            this.held.commitIfLeaseShared();
+        }
+        end(transaction, false);
+        if (group != null) {
+            this.writer.awaitCommit(group, since);
+        }
+    }
+
     void rollback() {
         RoutedTransaction transaction = this.current;
         if (transaction != null) {
@@ -107,10 +162,15 @@ final class TransactionControl {
         this.current = null;
         ended.binding().detachAll();
         if (rollBack && ended.isBegun() && !ended.isPaused()) {
-            try {
-                PhysicalSql.run(ended.binding().physical(), "ROLLBACK");
-            } catch (SQLException ex) {
-                // "no transaction is active": SQLite had already rolled it back.
+            CommitCoalescer.CommitUnit unit = ended.unit();
+            if (ended.isWrite() && unit != null) {
+                this.writer.coalescer().rollBack(ended.binding().physical(), unit);
+            } else {
+                try {
+                    PhysicalSql.run(ended.binding().physical(), "ROLLBACK");
+                } catch (SQLException ex) {
+                    // "no transaction is active": SQLite had already rolled it back.
+                }
             }
         }
         if (ended.isWrite()) {
@@ -174,7 +234,12 @@ final class TransactionControl {
         Connection physical = transaction.binding().physical();
         try {
             long version = PhysicalSql.dataVersion(physical);
-            PhysicalSql.run(physical, "COMMIT");
+            CommitCoalescer.CommitUnit unit = transaction.unit();
+            if (unit != null) {
+                this.writer.coalescer().pause(physical, unit);
+            } else {
+                PhysicalSql.run(physical, "COMMIT");
+            }
             transaction.paused(version, true);
             return true;
         } catch (SQLException ex) {
@@ -198,7 +263,7 @@ final class TransactionControl {
         }
         Connection physical = transaction.binding().physical();
         try {
-            this.writer.beginImmediate(physical);
+            transaction.begun(this.writer.begin(physical, transaction.name()));
             if (PhysicalSql.dataVersion(physical) != transaction.dataVersion()) {
                 transaction.failed(this.writer.translate(staleAfterPause(transaction)));
             }

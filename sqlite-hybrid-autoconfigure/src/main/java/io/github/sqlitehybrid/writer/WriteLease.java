@@ -46,6 +46,11 @@ final class WriteLease {
         return this.holder;
     }
 
+    /** Whether another logical connection of the thread shares it (a nested write, a paused transaction). */
+    boolean isShared() {
+        return this.owners.size() > 1;
+    }
+
     boolean isActive(RoutingConnection owner) {
         return this.owners.peek() == owner;
     }

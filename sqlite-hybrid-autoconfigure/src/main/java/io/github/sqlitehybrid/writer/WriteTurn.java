@@ -63,6 +63,9 @@ public final class WriteTurn {
 
     private final WriteTurnStatistics statistics;
 
+    /** Work of earlier holders still to be committed, left on the writer's connection for the next holder. */
+    private volatile @Nullable PendingCommit pendingCommit;
+
     /**
      * Create a write turn.
      * @param database what the turn guards, for messages (a file path)
@@ -87,6 +90,25 @@ public final class WriteTurn {
      *     write while the first holds the write lock)
      */
     public Holder acquire(String work, Duration timeout) throws java.sql.SQLException {
+        Holder taken = take(work, timeout);
+        PendingCommit pending = this.pendingCommit;
+        if (pending != null) {
+            // This holder writes on a connection of its own: what earlier holders left open is committed first,
+            // so that SQLite's write lock is free to it.
+            pending.commitBeforeAnotherWriter();
+        }
+        return taken;
+    }
+
+    /**
+     * Wait for the turn, as {@link #acquire}, leaving any pending commit to the caller: the single writer,
+     * whose next transaction joins it.
+     */
+    Holder acquireJoining(String work, Duration timeout) throws java.sql.SQLException {
+        return take(work, timeout);
+    }
+
+    private Holder take(String work, Duration timeout) throws java.sql.SQLException {
         Thread current = Thread.currentThread();
         Holder held = this.holder.get();
         if (held != null && held.thread() == current) {
@@ -160,10 +182,22 @@ public final class WriteTurn {
      * @param released the holder {@link #acquire} returned
      */
     public void release(Holder released) {
+        release(released, true);
+    }
+
+    /**
+     * Give the turn back to the first waiter at once, without the grace that lets the releasing thread take it
+     * again first: the single writer hands over an open group so, its holder going on to wait for the COMMIT.
+     */
+    void handOver(Holder released) {
+        release(released, false);
+    }
+
+    private void release(Holder released, boolean grace) {
         if (this.holder.get() == released) {
             // Set before the turn is free, so that the first waiter sees it.
             this.graceUntil = System.nanoTime() + GRACE_NANOS;
-            this.graceThread = (this.streak < MAX_STREAK && this.waiting.get() > 0) ? released.thread() : null;
+            this.graceThread = (grace && this.streak < MAX_STREAK && this.waiting.get() > 0) ? released.thread() : null;
         }
         if (!this.holder.compareAndSet(released, null)) {
             throw new IllegalStateException("Write turn of " + this.database + " is not held by " + released);
@@ -197,6 +231,20 @@ public final class WriteTurn {
 
     void addListener(WriteTurnListener listener) {
         this.statistics.addListener(listener);
+    }
+
+    WriteTurnStatistics statistics() {
+        return this.statistics;
+    }
+
+    /** Threads waiting for the turn now. */
+    int waiting() {
+        return this.waiting.get();
+    }
+
+    /** Set while earlier holders' work waits on the writer's connection for a COMMIT, cleared once committed. */
+    void pendingCommit(@Nullable PendingCommit pending) {
+        this.pendingCommit = pending;
     }
 
     /** Until another thread's grace ends, when nothing else would wake the first waiter; else a short while. */
@@ -250,6 +298,13 @@ public final class WriteTurn {
      */
     public WriterStats stats() {
         return this.statistics.snapshot(this.waiting.get(), this.holder.get());
+    }
+
+    /** Work left uncommitted on the single writer's connection by earlier holders of the turn. */
+    interface PendingCommit {
+
+        /** Commit it now, on behalf of a holder that writes on another connection; called holding the turn. */
+        void commitBeforeAnotherWriter();
     }
 
     /** A thread waiting for the turn. */

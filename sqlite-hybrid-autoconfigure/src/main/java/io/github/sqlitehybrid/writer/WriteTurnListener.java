@@ -24,4 +24,16 @@ interface WriteTurnListener {
      * @param acquired {@code false} when it failed
      */
     void onLock(long nanos, boolean acquired);
+
+    /**
+     * The single writer issued a COMMIT for write transactions that shared it (commit coalescing).
+     * @param transactions how many transactions it committed, at least one
+     */
+    void onCoalescedCommit(int transactions);
+
+    /**
+     * A write transaction's commit returned after the COMMIT that included it, or failed with it.
+     * @param nanos how long it waited, from its own end to that COMMIT's
+     */
+    void onCommitWait(long nanos);
 }

@@ -1,5 +1,6 @@
 package io.github.sqlitehybrid.writer;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +31,11 @@ import org.springframework.beans.factory.ObjectProvider;
  *       another process.
  *   <li>{@value #LOCK_FAILURES} (counter): {@code BEGIN IMMEDIATE}s that failed, such as another process
  *       holding the lock past {@code busy_timeout}.
+ *   <li>{@value #COALESCING_TRANSACTIONS} (distribution summary): with commit coalescing
+ *       ({@code sqlite.hybrid.writer.coalescing}), the write transactions each COMMIT included; its count is
+ *       the number of COMMITs.
+ *   <li>{@value #COALESCING_COMMIT_WAIT} (timer): each time a write transaction's commit waited, from its end to
+ *       the COMMIT that included it.
  * </ul>
  *
  * <p>Deprecated since 0.1.0 and still registered until their removal: {@code sqlite.hybrid.writer.wait} and
@@ -64,6 +70,12 @@ public final class WriteTurnMetrics implements MeterBinder {
 
     /** Counter of {@code BEGIN IMMEDIATE}s that failed. */
     public static final String LOCK_FAILURES = "sqlite.hybrid.writer.lock.failures";
+
+    /** Distribution summary of the transactions each coalesced COMMIT included. */
+    public static final String COALESCING_TRANSACTIONS = "sqlite.hybrid.writer.coalescing.transactions";
+
+    /** Timer of write transactions' waits for the COMMIT that included them. */
+    public static final String COALESCING_COMMIT_WAIT = "sqlite.hybrid.writer.coalescing.commit.wait";
 
     private final ObjectProvider<DataSource> dataSources;
 
@@ -151,6 +163,10 @@ public final class WriteTurnMetrics implements MeterBinder {
 
         private final Timer lock;
 
+        private final DistributionSummary coalesced;
+
+        private final Timer commitWait;
+
         Timers(MeterRegistry registry, Tags tags) {
             this.wait = Timer.builder(TURN_WAIT)
                     .description("Time waited for the SQLite write turn")
@@ -162,6 +178,15 @@ public final class WriteTurnMetrics implements MeterBinder {
                     .register(registry);
             this.lock = Timer.builder(LOCK_WAIT)
                     .description("Time taken to get SQLite's own write lock (BEGIN IMMEDIATE) while holding the turn")
+                    .tags(tags)
+                    .register(registry);
+            this.coalesced = DistributionSummary.builder(COALESCING_TRANSACTIONS)
+                    .description("Write transactions included in each COMMIT of the single writer")
+                    .baseUnit("transactions")
+                    .tags(tags)
+                    .register(registry);
+            this.commitWait = Timer.builder(COALESCING_COMMIT_WAIT)
+                    .description("Time a write transaction's commit waited for the COMMIT that included it")
                     .tags(tags)
                     .register(registry);
         }
@@ -179,6 +204,16 @@ public final class WriteTurnMetrics implements MeterBinder {
         @Override
         public void onLock(long nanos, boolean acquired) {
             this.lock.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void onCoalescedCommit(int transactions) {
+            this.coalesced.record(transactions);
+        }
+
+        @Override
+        public void onCommitWait(long nanos) {
+            this.commitWait.record(nanos, TimeUnit.NANOSECONDS);
         }
     }
 }

@@ -48,6 +48,16 @@ final class WriteTurnStatistics {
 
     private final LongAccumulator maxLockNanos = new LongAccumulator(Math::max, 0);
 
+    private final LongAdder coalescedCommits = new LongAdder();
+
+    private final LongAdder coalescedTransactions = new LongAdder();
+
+    private final LongAdder commitWaits = new LongAdder();
+
+    private final LongAdder commitWaitNanos = new LongAdder();
+
+    private final LongAccumulator maxCommitWaitNanos = new LongAccumulator(Math::max, 0);
+
     WriteTurnStatistics(String database, Duration longTransactionThreshold) {
         this.database = database;
         this.longTransactionThreshold = longTransactionThreshold;
@@ -98,6 +108,35 @@ final class WriteTurnStatistics {
         }
     }
 
+    void coalescedCommit(int transactions) {
+        this.coalescedCommits.increment();
+        this.coalescedTransactions.add(transactions);
+        for (WriteTurnListener listener : this.listeners) {
+            listener.onCoalescedCommit(transactions);
+        }
+    }
+
+    void commitWaited(long nanos) {
+        this.commitWaits.increment();
+        this.commitWaitNanos.add(nanos);
+        this.maxCommitWaitNanos.accumulate(nanos);
+        for (WriteTurnListener listener : this.listeners) {
+            listener.onCommitWait(nanos);
+        }
+    }
+
+    private WriterStats.Coalescing coalescing() {
+        long commits = this.coalescedCommits.sum();
+        long transactions = this.coalescedTransactions.sum();
+        long waits = this.commitWaits.sum();
+        return new WriterStats.Coalescing(
+                commits,
+                transactions,
+                (commits > 0) ? (double) transactions / commits : 0.0,
+                (waits > 0) ? this.commitWaitNanos.sum() / 1e6 / waits : 0.0,
+                this.maxCommitWaitNanos.get() / 1e6);
+    }
+
     WriterStats snapshot(int waiting, @Nullable Holder holder) {
         long count = this.acquisitions.sum();
         long lockCount = this.locks.sum();
@@ -116,6 +155,7 @@ final class WriteTurnStatistics {
                 this.lockFailures.sum(),
                 lockMs,
                 (lockCount > 0) ? lockMs / lockCount : 0.0,
-                this.maxLockNanos.get() / 1e6);
+                this.maxLockNanos.get() / 1e6,
+                coalescing());
     }
 }

@@ -30,6 +30,9 @@ public class WriterProperties {
     @DurationUnit(ChronoUnit.MILLIS)
     private Duration longTransactionThreshold = Duration.ofSeconds(1);
 
+    /** Commit coalescing: write transactions that queue for the turn share one COMMIT. */
+    private final Coalescing coalescing = new Coalescing();
+
     public boolean isEnabled() {
         return this.enabled;
     }
@@ -58,5 +61,64 @@ public class WriterProperties {
             throw new IllegalArgumentException("long-transaction-threshold must not be negative");
         }
         this.longTransactionThreshold = longTransactionThreshold;
+    }
+
+    public Coalescing getCoalescing() {
+        return this.coalescing;
+    }
+
+    /**
+     * Commit coalescing. While write transactions wait for the turn, each runs in a {@code SAVEPOINT} of one open
+     * SQLite transaction on the writer's connection, and its commit returns once the COMMIT that includes it has
+     * succeeded. A transaction that rolls back rolls back alone; a lone writer commits at once.
+     *
+     * @since 0.1.0
+     */
+    public static class Coalescing {
+
+        /** Whether write transactions that queue for the turn share one COMMIT. */
+        private boolean enabled = true;
+
+        /** Most write transactions one COMMIT includes. */
+        private int maxTransactions = 64;
+
+        /**
+         * Longest time a group of transactions stays open before its COMMIT, from the first transaction's first
+         * statement; with the transaction under way when it runs out, the group's longest wait for durability.
+         */
+        @DurationUnit(ChronoUnit.MILLIS)
+        private Duration maxAge = Duration.ofMillis(5);
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getMaxTransactions() {
+            return this.maxTransactions;
+        }
+
+        public void setMaxTransactions(int maxTransactions) {
+            if (maxTransactions < 1) {
+                throw new IllegalArgumentException(
+                        "sqlite.hybrid.writer.coalescing.max-transactions must be at least 1, was " + maxTransactions);
+            }
+            this.maxTransactions = maxTransactions;
+        }
+
+        public Duration getMaxAge() {
+            return this.maxAge;
+        }
+
+        public void setMaxAge(Duration maxAge) {
+            if (maxAge.isNegative() || maxAge.isZero()) {
+                throw new IllegalArgumentException(
+                        "sqlite.hybrid.writer.coalescing.max-age must be longer than 0, was " + maxAge);
+            }
+            this.maxAge = maxAge;
+        }
     }
 }

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param totalLockWaitMs time spent getting SQLite's write lock, in milliseconds
  * @param avgLockWaitMs mean time to get SQLite's write lock, in milliseconds
  * @param maxLockWaitMs longest time to get (or fail to get) SQLite's write lock, in milliseconds
+ * @param coalescing the COMMITs that write transactions shared ({@code sqlite.hybrid.writer.coalescing})
  * @since 0.1.0
  */
 @SuppressWarnings("deprecation")
@@ -38,5 +39,24 @@ public record WriterStats(
         long lockFailures,
         double totalLockWaitMs,
         double avgLockWaitMs,
-        double maxLockWaitMs)
-        implements WriteTurn.Stats {}
+        double maxLockWaitMs,
+        Coalescing coalescing)
+        implements WriteTurn.Stats {
+
+    /**
+     * The COMMITs the single writer issued for write transactions that queued for the turn and shared one.
+     *
+     * @param commits COMMITs issued for one or more transactions
+     * @param transactions transactions those COMMITs committed
+     * @param avgTransactionsPerCommit {@code transactions / commits}
+     * @param avgCommitWaitMs mean time a transaction's commit waited, from its end to the COMMIT that included it
+     * @param maxCommitWaitMs longest such wait
+     * @since 0.1.0
+     */
+    public record Coalescing(
+            long commits,
+            long transactions,
+            double avgTransactionsPerCommit,
+            double avgCommitWaitMs,
+            double maxCommitWaitMs) {}
+}

@@ -117,7 +117,15 @@ class DbLocksEndpointJsonTests {
                             "lockFailures",
                             "totalLockWaitMs",
                             "avgLockWaitMs",
-                            "maxLockWaitMs");
+                            "maxLockWaitMs",
+                            "coalescing");
+            assertThat(section(section(report, "writer"), "coalescing"))
+                    .containsOnlyKeys(
+                            "commits",
+                            "transactions",
+                            "avgTransactionsPerCommit",
+                            "avgCommitWaitMs",
+                            "maxCommitWaitMs");
             assertThat(section(report, "groupCommit"))
                     .containsOnlyKeys(
                             "committedUnits",

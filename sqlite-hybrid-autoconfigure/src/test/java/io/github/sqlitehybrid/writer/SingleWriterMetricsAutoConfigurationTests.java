@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -118,6 +119,25 @@ class SingleWriterMetricsAutoConfigurationTests {
             assertThat(counter(registry, WriteTurnMetrics.TIMEOUTS)).isZero();
             assertThat(counter(registry, WriteTurnMetrics.LOCK_FAILURES)).isZero();
             assertThat(registry.get(WriteTurnMetrics.QUEUE).gauge().value()).isZero();
+        });
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void coalescingMetersCountEveryCommitItsTransactionsAndEachWaitForIt() {
+        withMetrics().run((context) -> {
+            writeConcurrently(context);
+            WriterStats.Coalescing coalescing = writeTurn(context).stats().coalescing();
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            DistributionSummary transactions =
+                    registry.get(WriteTurnMetrics.COALESCING_TRANSACTIONS).summary();
+            Timer commitWait =
+                    registry.get(WriteTurnMetrics.COALESCING_COMMIT_WAIT).timer();
+            assertThat(coalescing.transactions()).isEqualTo(THREADS * TRANSACTIONS_PER_THREAD);
+            assertThat(transactions.count()).isEqualTo(coalescing.commits());
+            assertThat(transactions.totalAmount()).isEqualTo(coalescing.transactions());
+            assertThat(commitWait.count()).isEqualTo(coalescing.transactions());
+            assertThat(commitWait.max(TimeUnit.NANOSECONDS)).isCloseTo(coalescing.maxCommitWaitMs() * 1e6, within(1.0));
         });
     }
 

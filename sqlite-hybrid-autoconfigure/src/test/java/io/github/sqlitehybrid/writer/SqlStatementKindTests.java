@@ -47,4 +47,20 @@ class SqlStatementKindTests {
     void classifiesStatementsByWhatTheyDoToTheWriteLock(String sql, SqlStatementKind expected) {
         assertThat(SqlStatementKind.of(sql.replace("\\n", "\n"))).isEqualTo(expected);
     }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            VACUUM                                          | true
+            vacuum into 'backup.db'                         | true
+            ATTACH DATABASE 'x.db' AS x                     | true
+            DETACH x                                        | true
+            PRAGMA journal_mode = WAL                       | true
+            /* first */ PRAGMA foreign_keys = ON            | true
+            INSERT INTO jobs (status) VALUES ('queued')     | false
+            CREATE TABLE t (x)                              | false
+            DELETE FROM jobs                                | false
+            """)
+    void statementsThatCannotRunInATransactionAreKnown(String sql, boolean outside) {
+        assertThat(SqlStatementKind.runsOutsideTransactions(sql)).isEqualTo(outside);
+    }
 }

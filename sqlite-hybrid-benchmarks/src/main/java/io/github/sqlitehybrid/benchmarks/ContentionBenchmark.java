@@ -123,6 +123,7 @@ final class ContentionBenchmark {
             Workload.CLAIM.createSchema(jdbc, LONG_WRITER_JOBS);
             jdbc.execute("CREATE TABLE reports (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
             TransactionTemplate write = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+            write.setName("ReportService.writeReport");
             LongAdder lostRaces = new LongAdder();
             Operation claim = operation(context, Workload.CLAIM, variant, jdbc, lostRaces);
             long deadline = System.nanoTime() + duration.toNanos();
@@ -311,6 +312,7 @@ final class ContentionBenchmark {
     private static Operation reader(ConfigurableApplicationContext context, Workload workload, JdbcTemplate jdbc) {
         TransactionTemplate readOnly = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
         readOnly.setReadOnly(true);
+        readOnly.setName("JobService.countQueued");
         return (worker, seq) -> readOnly.executeWithoutResult((status) -> workload.read(jdbc));
     }
 
@@ -321,6 +323,8 @@ final class ContentionBenchmark {
             JdbcTemplate jdbc,
             LongAdder lostRaces) {
         TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+        // Named as @Transactional names a service method's transaction.
+        transaction.setName(workload.transactionName());
         Operation once =
                 (worker, seq) -> lostRaces.add(transaction.execute((status) -> workload.run(jdbc, worker, seq)));
         return switch (variant) {

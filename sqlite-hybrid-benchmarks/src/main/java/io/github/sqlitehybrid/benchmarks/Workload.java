@@ -109,6 +109,11 @@ enum Workload {
         return this.title;
     }
 
+    /** The name of each operation's transaction, as {@code @Transactional} would give it. */
+    String transactionName() {
+        return (this == INSERT) ? "EventService.record" : "JobService.claim";
+    }
+
     abstract void createSchema(JdbcTemplate jdbc, int operations);
 
     /** Whether operation {@code seq} is a read-only transaction ({@link #read}) rather than a write ({@link #run}). */
