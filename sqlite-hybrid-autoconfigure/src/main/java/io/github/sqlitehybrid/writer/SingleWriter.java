@@ -4,7 +4,10 @@ import io.github.sqlitehybrid.translation.SqliteExceptionTranslation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +24,11 @@ import org.jspecify.annotations.Nullable;
  * SQLite transaction, and the last one of the group issues the COMMIT that every one of them waits for.
  */
 final class SingleWriter {
+
+    private static final Log logger = LogFactory.getLog(SingleWriter.class);
+
+    /** A wait for a group's COMMIT this long is a likely deadlock: it is logged, once. */
+    private static final long STUCK_COMMIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final WriteTurn turn;
 
@@ -133,7 +141,12 @@ final class SingleWriter {
                 // The lease goes on (a nested write of this thread ended): nobody else can commit it.
                 this.coalescer.commit(group);
             }
+            boolean warned = false;
             while (!group.await(CommitGroup.LOOK_AGAIN_NANOS)) {
+                if (!warned && System.nanoTime() - since > STUCK_COMMIT_NANOS) {
+                    warned = true;
+                    logger.warn(stuckCommit());
+                }
                 if (this.turn.holder() == null && this.turn.waiting() == 0) {
                     // Nobody holds or waits for the turn: the group was handed to a waiter that gave up.
                     this.coalescer.commitIfStillOpen(group, this);
@@ -142,6 +155,17 @@ final class SingleWriter {
         } finally {
             this.turn.statistics().commitWaited(System.nanoTime() - since);
         }
+    }
+
+    private String stuckCommit() {
+        WriteTurn.Holder holder = this.turn.holder();
+        return "A write transaction on thread '" + Thread.currentThread().getName() + "' has waited more than "
+                + TimeUnit.NANOSECONDS.toSeconds(STUCK_COMMIT_NANOS) + " s for the COMMIT it shares with later"
+                + " transactions (sqlite.hybrid.writer.coalescing) while "
+                + ((holder != null) ? holder.describe() : "nobody")
+                + " holds the write turn. If that transaction waits for a lock this thread releases after its commit"
+                + " (Spring Batch's multi-threaded steps do), they wait for each other for ever: set"
+                + " sqlite.hybrid.writer.coalescing.enabled=false";
     }
 
     /** {@code BEGIN IMMEDIATE} on the write lease's connection, timed for the write turn's figures of SQLite's lock. */

@@ -56,6 +56,7 @@ public final class SqliteSingleWriterDataSource extends DelegatingDataSource imp
     public SqliteSingleWriterDataSource(
             DataSource writePool, DataSource readPool, WriteTurn turn, Duration acquireTimeout) {
         this(writePool, readPool, turn, acquireTimeout, true, false, new WriterProperties.Coalescing());
+        // Commit coalescing stays off here, as by default in the auto-configuration.
     }
 
     SqliteSingleWriterDataSource(

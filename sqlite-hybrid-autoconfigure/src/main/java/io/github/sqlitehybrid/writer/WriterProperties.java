@@ -72,12 +72,20 @@ public class WriterProperties {
      * SQLite transaction on the writer's connection, and its commit returns once the COMMIT that includes it has
      * succeeded. A transaction that rolls back rolls back alone; a lone writer commits at once.
      *
+     * <p>Off by default: a transaction's commit then waits for the transactions that follow it in its group, so
+     * an application whose transactions take a lock after writing that another transaction holds until its commit
+     * has returned (Spring Batch's multi-threaded steps do) would deadlock.
+     *
      * @since 0.1.0
      */
     public static class Coalescing {
 
-        /** Whether write transactions that queue for the turn share one COMMIT. */
-        private boolean enabled = true;
+        /**
+         * Whether write transactions that queue for the turn share one COMMIT. Only for applications whose
+         * transactions never wait, holding the write turn, for a lock that another transaction releases after its
+         * commit (Spring Batch's multi-threaded steps do).
+         */
+        private boolean enabled;
 
         /** Most write transactions one COMMIT includes. */
         private int maxTransactions = 64;

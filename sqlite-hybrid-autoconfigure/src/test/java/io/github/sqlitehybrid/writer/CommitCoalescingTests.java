@@ -25,6 +25,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -32,6 +33,8 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerA
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -46,6 +49,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * holding the turn while the others queue behind it, so that each group's members are known.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
+@ExtendWith(OutputCaptureExtension.class)
 class CommitCoalescingTests {
 
     /** Groups built step by step stay open as long as the steps take. */
@@ -390,6 +394,72 @@ class CommitCoalescingTests {
         });
     }
 
+    /**
+     * Why coalescing is off by default: Spring Batch's multi-threaded steps write a chunk, then take a semaphore
+     * that the step's previous chunk releases after its commit. With coalescing that commit waits for the holder,
+     * which waits for the semaphore. The wait is reported, naming the property; here the test breaks it.
+     */
+    @Test
+    void aHolderWaitingForALockThatACommittingMemberHoldsIsReportedAsALikelyDeadlock(CapturedOutput output)
+            throws Exception {
+        withDatabase(STEPPED).run((context) -> {
+            JdbcTemplate jdbc = createEvents(context);
+            java.util.concurrent.Semaphore stepLock = new java.util.concurrent.Semaphore(1);
+            try (Steps steps = new Steps(context)) {
+                CountDownLatch firstLocked = new CountDownLatch(1);
+                Future<?> first =
+                        steps.pool.submit(() -> named(context, "Chunk.first").executeWithoutResult((s) -> {
+                            jdbc.update("INSERT INTO events VALUES (1, 0)");
+                            stepLock.acquireUninterruptibly();
+                            afterCompletion(stepLock::release);
+                            firstLocked.countDown();
+                            steps.awaitWaiting(1);
+                        }));
+                Future<?> second = steps.pool.submit(() -> {
+                    await(firstLocked);
+                    named(context, "Chunk.second").executeWithoutResult((s) -> {
+                        jdbc.update("INSERT INTO events VALUES (2, 0)");
+                        stepLock.acquireUninterruptibly();
+                        afterCompletion(stepLock::release);
+                    });
+                });
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!output.getOut().contains("sqlite.hybrid.writer.coalescing.enabled=false")) {
+                    assertThat(System.nanoTime() < deadline)
+                            .as("the stuck COMMIT is reported")
+                            .isTrue();
+                    Thread.sleep(100);
+                }
+                assertThat(first.isDone() || second.isDone()).isFalse();
+                stepLock.release(); // what nothing in the application would do
+                first.get(30, TimeUnit.SECONDS);
+                second.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(output.getOut()).contains("has waited more than 5 s for the COMMIT");
+            assertThat(ids(jdbc)).containsExactly(1, 2);
+        });
+    }
+
+    @Test
+    void offByDefault() {
+        this.contextRunner
+                .withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("default.db"))
+                .run((context) -> {
+                    JdbcTemplate jdbc = createEvents(context);
+                    TransactionTemplate transaction = named(context, "EventService.record");
+                    runConcurrently(8, (worker) -> {
+                        for (int seq = 0; seq < 25; seq++) {
+                            int id = worker * 25 + seq;
+                            transaction.executeWithoutResult(
+                                    (status) -> jdbc.update("INSERT INTO events VALUES (?, ?)", id, worker));
+                        }
+                        return List.of();
+                    });
+                    assertThat(ids(jdbc)).hasSize(200);
+                    assertThat(turn(context).stats().coalescing().commits()).isZero();
+                });
+    }
+
     @Test
     void turnedOffEachTransactionCommitsAlone() {
         withDatabase("sqlite.hybrid.writer.coalescing.enabled=false").run((context) -> {
@@ -428,7 +498,8 @@ class CommitCoalescingTests {
                 .withPropertyValues(
                         "spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("coalescing.db"),
                         "spring.datasource.hikari.maximum-pool-size=8",
-                        "sqlite.hybrid.pragmas.busy-timeout=0")
+                        "sqlite.hybrid.pragmas.busy-timeout=0",
+                        "sqlite.hybrid.writer.coalescing.enabled=true")
                 .withPropertyValues(properties);
     }
 
@@ -487,6 +558,15 @@ class CommitCoalescingTests {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
+                action.run();
+            }
+        });
+    }
+
+    private static void afterCompletion(Runnable action) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
                 action.run();
             }
         });

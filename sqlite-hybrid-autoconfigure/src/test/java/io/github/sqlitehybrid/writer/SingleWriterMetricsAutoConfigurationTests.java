@@ -125,20 +125,24 @@ class SingleWriterMetricsAutoConfigurationTests {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void coalescingMetersCountEveryCommitItsTransactionsAndEachWaitForIt() {
-        withMetrics().run((context) -> {
-            writeConcurrently(context);
-            WriterStats.Coalescing coalescing = writeTurn(context).stats().coalescing();
-            MeterRegistry registry = context.getBean(MeterRegistry.class);
-            DistributionSummary transactions =
-                    registry.get(WriteTurnMetrics.COALESCING_TRANSACTIONS).summary();
-            Timer commitWait =
-                    registry.get(WriteTurnMetrics.COALESCING_COMMIT_WAIT).timer();
-            assertThat(coalescing.transactions()).isEqualTo(THREADS * TRANSACTIONS_PER_THREAD);
-            assertThat(transactions.count()).isEqualTo(coalescing.commits());
-            assertThat(transactions.totalAmount()).isEqualTo(coalescing.transactions());
-            assertThat(commitWait.count()).isEqualTo(coalescing.transactions());
-            assertThat(commitWait.max(TimeUnit.NANOSECONDS)).isCloseTo(coalescing.maxCommitWaitMs() * 1e6, within(1.0));
-        });
+        withMetrics()
+                .withPropertyValues("sqlite.hybrid.writer.coalescing.enabled=true")
+                .run((context) -> {
+                    writeConcurrently(context);
+                    WriterStats.Coalescing coalescing =
+                            writeTurn(context).stats().coalescing();
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    DistributionSummary transactions = registry.get(WriteTurnMetrics.COALESCING_TRANSACTIONS)
+                            .summary();
+                    Timer commitWait = registry.get(WriteTurnMetrics.COALESCING_COMMIT_WAIT)
+                            .timer();
+                    assertThat(coalescing.transactions()).isEqualTo(THREADS * TRANSACTIONS_PER_THREAD);
+                    assertThat(transactions.count()).isEqualTo(coalescing.commits());
+                    assertThat(transactions.totalAmount()).isEqualTo(coalescing.transactions());
+                    assertThat(commitWait.count()).isEqualTo(coalescing.transactions());
+                    assertThat(commitWait.max(TimeUnit.NANOSECONDS))
+                            .isCloseTo(coalescing.maxCommitWaitMs() * 1e6, within(1.0));
+                });
     }
 
     @Test

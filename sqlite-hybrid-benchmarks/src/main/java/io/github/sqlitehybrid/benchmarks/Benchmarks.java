@@ -166,9 +166,8 @@ public final class Benchmarks {
                         + "| variant | claims/s | errors | p99 ms | max ms | p99 when it takes 0 ms | claims done / in the table |%n"
                         + "|---|---|---|---|---|---|---|%n",
                 duration.toSeconds()));
-        for (Variant variant : new Variant[] {
-            Variant.SINGLE_WRITER, Variant.SINGLE_WRITER_UNCOALESCED, Variant.IMMEDIATE, Variant.POOL_OF_ONE
-        }) {
+        for (Variant variant :
+                new Variant[] {Variant.SINGLE_WRITER, Variant.COALESCING, Variant.IMMEDIATE, Variant.POOL_OF_ONE}) {
             ContentionBenchmark.LongWriterRun beside = benchmark.claimsBesideALongWriter(variant, 16, 200, duration);
             ContentionBenchmark.LongWriterRun alone = benchmark.claimsBesideALongWriter(variant, 16, 0, duration);
             Result claims = beside.claims();

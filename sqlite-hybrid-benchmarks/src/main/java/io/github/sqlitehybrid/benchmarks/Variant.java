@@ -40,12 +40,11 @@ enum Variant {
     /** The starter with the single writer off: PRAGMAs and @DbRetry's defaults. */
     DB_RETRY("@DbRetry alone", true, false, List.of("sqlite.hybrid.writer.enabled=false")),
 
-    /** The starter as it comes: the single writer with commit coalescing, no retry needed. */
-    SINGLE_WRITER("single writer (default)", true, false, List.of()),
+    /** The starter as it comes: the single writer, no retry needed, one COMMIT per write transaction. */
+    SINGLE_WRITER("single writer", true, false, List.of()),
 
-    /** The single writer as it was before commit coalescing: one COMMIT per write transaction. */
-    SINGLE_WRITER_UNCOALESCED(
-            "single writer, coalescing off", true, false, List.of("sqlite.hybrid.writer.coalescing.enabled=false")),
+    /** The single writer with commit coalescing turned on: write transactions that queue share a COMMIT. */
+    COALESCING("single writer + coalescing", true, false, List.of("sqlite.hybrid.writer.coalescing.enabled=true")),
 
     /** The starter's group commit writer: callers hand it units, one thread commits them in groups. */
     GROUP_COMMIT("group commit", true, false, List.of()),
