@@ -2,6 +2,7 @@ package io.github.sqlitehybrid.writer;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
@@ -45,10 +46,6 @@ final class CommitCoalescer implements WriteTurn.PendingCommit {
         this.enabled = settings.isEnabled();
         this.maxTransactions = settings.getMaxTransactions();
         this.maxAgeNanos = settings.getMaxAge().toNanos();
-    }
-
-    boolean isEnabled() {
-        return this.enabled;
     }
 
     @Nullable
@@ -215,10 +212,10 @@ final class CommitCoalescer implements WriteTurn.PendingCommit {
      * waiter the group was handed to gave up waiting for the turn: take the turn and COMMIT the group if nobody
      * did meanwhile.
      */
-    void commitIfStillOpen(CommitGroup group, SingleWriter writer) {
+    void commitIfStillOpen(CommitGroup group, Duration acquireTimeout) {
         WriteTurn.Holder holder;
         try {
-            holder = this.turn.acquireJoining("the COMMIT of a coalesced group", writer.acquireTimeout());
+            holder = this.turn.acquireJoining("the COMMIT of a coalesced group", acquireTimeout);
         } catch (SQLException ex) {
             return; // the holder will end it; the thread waits on
         }

@@ -92,8 +92,11 @@ final class HeldConnections {
             binding = lease(work);
             this.openWrite = binding;
             try {
-                this.openWriteUnit =
-                        returnsRows ? this.writer.beginAlone() : this.writer.beginAutoCommit(binding.physical(), sql);
+                if (returnsRows) {
+                    this.writer.commitOpenGroup();
+                } else {
+                    this.openWriteUnit = this.writer.beginAutoCommit(binding.physical(), sql);
+                }
             } catch (SQLException | RuntimeException ex) {
                 closeOpenWrite();
                 throw ex;

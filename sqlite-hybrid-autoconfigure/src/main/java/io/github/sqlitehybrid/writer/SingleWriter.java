@@ -66,10 +66,6 @@ final class SingleWriter {
         return this.turn;
     }
 
-    Duration acquireTimeout() {
-        return this.acquireTimeout;
-    }
-
     CommitCoalescer coalescer() {
         return this.coalescer;
     }
@@ -115,13 +111,10 @@ final class SingleWriter {
         return this.coalescer.beginAutoCommit(physical, sql, this::beginImmediate);
     }
 
-    /** An auto-commit write that runs alone, as the driver runs it: the open group is committed first. */
-    CommitCoalescer.@Nullable CommitUnit beginAlone() {
-        commitOpenGroup();
-        return null;
-    }
-
-    /** A transaction begun by SQL needs SQLite's transaction to itself: the open group is committed first. */
+    /**
+     * A statement that needs SQLite's transaction to itself (a {@code BEGIN} run as SQL, an auto-commit write that
+     * may return rows): the open group is committed first.
+     */
     void commitOpenGroup() {
         CommitGroup open = this.coalescer.open();
         if (open != null) {
@@ -149,11 +142,23 @@ final class SingleWriter {
                 }
                 if (this.turn.holder() == null && this.turn.waiting() == 0) {
                     // Nobody holds or waits for the turn: the group was handed to a waiter that gave up.
-                    this.coalescer.commitIfStillOpen(group, this);
+                    this.coalescer.commitIfStillOpen(group, this.acquireTimeout);
                 }
             }
         } finally {
             this.turn.statistics().commitWaited(System.nanoTime() - since);
+        }
+    }
+
+    /** As the DataSource closes: a group left open is committed, by taking the turn, within the acquire timeout. */
+    void commitBeforeClosing() {
+        if (this.coalescer.open() == null) {
+            return;
+        }
+        try {
+            this.turn.release(this.turn.acquire("closing the DataSource", this.acquireTimeout));
+        } catch (SQLException ex) {
+            // Held past the timeout: the pools close all the same, and the group's members fail.
         }
     }
 

@@ -128,16 +128,12 @@ public final class SqliteSingleWriterDataSource extends DelegatingDataSource imp
     }
 
     /**
-     * Close both pools, once the work that writers left waiting for a COMMIT is committed (taking the turn does
-     * that); a write transaction still under way fails as its pool closes.
+     * Close both pools, once the work that write transactions left waiting for a COMMIT (commit coalescing) is
+     * committed; a write transaction still under way fails as its pool closes.
      */
     @Override
     public void close() throws Exception {
-        try {
-            this.turn.release(this.turn.acquire("closing the DataSource", this.acquireTimeout));
-        } catch (SQLException ex) {
-            // Held past the timeout: the pools close all the same.
-        }
+        this.writer.commitBeforeClosing();
         try {
             if (this.readPool instanceof AutoCloseable closeable) {
                 closeable.close();
