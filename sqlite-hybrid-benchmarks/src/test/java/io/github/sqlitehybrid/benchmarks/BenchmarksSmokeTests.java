@@ -22,10 +22,10 @@ class BenchmarksSmokeTests {
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
-    void singleWriterAndGroupCommitRunEveryWorkloadWithoutErrors() throws Exception {
+    void singleWriterWithAndWithoutCoalescingAndGroupCommitRunEveryWorkloadWithoutErrors() throws Exception {
         ContentionBenchmark benchmark = new ContentionBenchmark(this.directory, 400);
         for (Workload workload : Workload.values()) {
-            for (Variant variant : new Variant[] {Variant.SINGLE_WRITER, Variant.GROUP_COMMIT}) {
+            for (Variant variant : new Variant[] {Variant.SINGLE_WRITER, Variant.COALESCING, Variant.GROUP_COMMIT}) {
                 Result result = benchmark.run(workload, variant, 16);
                 assertThat(result.errors()).as(variant.title()).isZero();
                 // A mixed workload's fifth operation is a claim, the others read-only transactions.
@@ -42,7 +42,8 @@ class BenchmarksSmokeTests {
         // Each mode numbers its runs from 1: the files of one must not collide with the other's.
         new ContentionBenchmark(this.directory, 400, null, "NORMAL").run(Workload.CLAIM, Variant.IMMEDIATE, 8);
         ContentionBenchmark benchmark = new ContentionBenchmark(this.directory, 400, null, "FULL");
-        for (Variant variant : new Variant[] {Variant.IMMEDIATE, Variant.POOL_OF_ONE, Variant.SINGLE_WRITER}) {
+        for (Variant variant :
+                new Variant[] {Variant.IMMEDIATE, Variant.POOL_OF_ONE, Variant.SINGLE_WRITER, Variant.COALESCING}) {
             // The benchmark fails the run when the rows differ from the operations reported done.
             Result result = benchmark.run(Workload.CLAIM, variant, 8);
             assertThat(result.succeeded() + result.errors()).as(variant.title()).isEqualTo(400);
@@ -78,7 +79,7 @@ class BenchmarksSmokeTests {
                 .contains("mixed: 80% read-only, 20% claims")
                 .contains("read p99 ms")
                 .contains("vs best peer")
-                .contains("goals of the default path")
+                .contains("goals of commit coalescing")
                 .contains("beside a 200 ms write transaction once a second")
                 .contains("0 errors in every setup of the starter");
     }
