@@ -3,6 +3,8 @@ package io.github.sqlitehybrid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import io.github.sqlitehybrid.backup.BackupAutoConfiguration;
+import io.github.sqlitehybrid.backup.BackupMetricsAutoConfiguration;
 import io.github.sqlitehybrid.buffer.WriteBufferAutoConfiguration;
 import io.github.sqlitehybrid.buffer.WriteBufferMetricsAutoConfiguration;
 import io.github.sqlitehybrid.logdb.LogDatabaseAutoConfiguration;
@@ -129,9 +131,14 @@ class DocumentationTests {
                         WriteBufferAutoConfiguration.class,
                         WriteBufferMetricsAutoConfiguration.class,
                         LogDatabaseAutoConfiguration.class,
-                        LogDatabaseMetricsAutoConfiguration.class))
+                        LogDatabaseMetricsAutoConfiguration.class,
+                        BackupAutoConfiguration.class,
+                        BackupMetricsAutoConfiguration.class))
                 .withPropertyValues(
                         "spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"),
+                        "sqlite.hybrid.backup.enabled=true",
+                        "sqlite.hybrid.backup.cron=-",
+                        "sqlite.hybrid.backup.directory=" + this.dir.resolve("backups"),
                         "sqlite.hybrid.log-database.enabled=true",
                         "sqlite.hybrid.log-database.path=" + this.dir.resolve("logs.db"))
                 .run((context) -> {
