@@ -15,7 +15,8 @@ import org.springframework.util.FileSystemUtils;
 /**
  * Entry point of the benchmarks jar: {@code contention} (the default), {@code write-buffer}
  * ({@link WriteBufferBenchmark}), {@code group-commit} ({@link GroupCommitBenchmark}) or {@code log-database}
- * ({@link LogDatabaseBenchmark}), followed by that benchmark's own arguments.
+ * ({@link LogDatabaseBenchmark}) or {@code backup} ({@link BackupBenchmark}), followed by that benchmark's own
+ * arguments.
  *
  * <p>{@code contention} prints, for the single-row insert, the read-then-write claim and a mixed workload (80%
  * read-only transactions, 20% claims) at 4, 16 and 64 threads, with {@code synchronous=NORMAL} and then
@@ -37,6 +38,7 @@ import org.springframework.util.FileSystemUtils;
  * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar write-buffer [upserts [rounds]]
  * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar group-commit [operations [rounds]]
  * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar log-database [threads [lines [rounds]]]
+ * java -jar sqlite-hybrid-benchmarks/target/sqlite-hybrid-benchmarks.jar backup [megabytes [rounds]]
  * </pre>
  */
 public final class Benchmarks {
@@ -53,9 +55,10 @@ public final class Benchmarks {
             case "log-database" -> LogDatabaseBenchmark.main(rest);
             case "write-buffer" -> WriteBufferBenchmark.main(rest);
             case "group-commit" -> GroupCommitBenchmark.main(rest);
+            case "backup" -> BackupBenchmark.main(rest);
             default ->
                 throw new IllegalArgumentException("Unknown benchmark '" + which
-                        + "': use contention, write-buffer, group-commit or log-database");
+                        + "': use contention, write-buffer, group-commit, log-database or backup");
         }
     }
 
