@@ -263,6 +263,7 @@ public class DbLocksEndpoint {
      * @param totalLockWaitMs time spent getting SQLite's write lock
      * @param avgLockWaitMs mean time to get SQLite's write lock
      * @param maxLockWaitMs longest time to get SQLite's write lock
+     * @param longReadTransactions read-only transactions that kept their snapshot past the long-read threshold
      * @param coalescing the COMMITs write transactions shared (commit coalescing)
      */
     public record WriterDescriptor(
@@ -280,6 +281,7 @@ public class DbLocksEndpoint {
             double totalLockWaitMs,
             double avgLockWaitMs,
             double maxLockWaitMs,
+            long longReadTransactions,
             WriterStats.Coalescing coalescing) {
 
         static WriterDescriptor of(WriterStats stats) {
@@ -298,6 +300,7 @@ public class DbLocksEndpoint {
                     stats.totalLockWaitMs(),
                     stats.avgLockWaitMs(),
                     stats.maxLockWaitMs(),
+                    stats.longReadTransactions(),
                     stats.coalescing());
         }
     }

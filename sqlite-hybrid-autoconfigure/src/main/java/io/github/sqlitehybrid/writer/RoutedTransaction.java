@@ -23,6 +23,9 @@ final class RoutedTransaction {
 
     private String name;
 
+    /** When it began, in {@link System#nanoTime()} units: a read-only one holds its snapshot from then. */
+    private final long startedAt = System.nanoTime();
+
     private boolean named;
 
     /** Whether any statement other than a read ran: such a transaction cannot be paused for a nested write. */
@@ -62,6 +65,10 @@ final class RoutedTransaction {
         this.openingSavepoint = openingSavepoint;
         this.name = name;
         this.begun = begun;
+    }
+
+    long startedAt() {
+        return this.startedAt;
     }
 
     boolean isBegun() {

@@ -204,11 +204,11 @@ final class RoutingConnection implements InvocationHandler {
             SqlStatementKind kind)
             throws Throwable {
         current.checkUsable();
-        if (current.isWrite()) {
-            String published = current.nameOnce(TransactionSynchronizationManager.getCurrentTransactionName());
-            if (published != null) {
-                this.held.renameLease(published);
-            }
+        // Spring publishes the name once the transaction has begun: the turn's holder and the long-read warning
+        // give it.
+        String published = current.nameOnce(TransactionSynchronizationManager.getCurrentTransactionName());
+        if (published != null && current.isWrite()) {
+            this.held.renameLease(published);
         }
         this.transactions.beginSqlite(current);
         if (kind == SqlStatementKind.END && this.transactions.endInGroup(current, statement.sqlOf(args))) {

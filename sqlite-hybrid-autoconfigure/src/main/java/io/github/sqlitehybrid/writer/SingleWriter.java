@@ -41,6 +41,8 @@ final class SingleWriter {
 
     private final CommitCoalescer coalescer;
 
+    private final Duration longReadThreshold;
+
     /** The one lease out, if any: the turn has at most one holder. */
     private volatile @Nullable WriteLease lease;
 
@@ -49,8 +51,10 @@ final class SingleWriter {
             DataSource writePool,
             Duration acquireTimeout,
             boolean translateErrors,
-            WriterProperties.Coalescing coalescing) {
+            WriterProperties.Coalescing coalescing,
+            Duration longReadThreshold) {
         this.turn = turn;
+        this.longReadThreshold = longReadThreshold;
         this.writePool = writePool;
         this.acquireTimeout = acquireTimeout;
         this.translateErrors = translateErrors;
@@ -221,6 +225,13 @@ final class SingleWriter {
             // The pool discards a connection it cannot reset; the turn must be released all the same.
         } finally {
             this.turn.release(ended.holder());
+        }
+    }
+
+    /** A read-only transaction ended: one that kept its snapshot past the threshold is logged and counted. */
+    void readEnded(String name, long nanos) {
+        if (nanos > this.longReadThreshold.toNanos()) {
+            this.turn.statistics().longRead(name, Thread.currentThread(), nanos, this.longReadThreshold);
         }
     }
 

@@ -85,13 +85,7 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
         HikariDataSource readPool = readPool(pool, beanName, translated);
         this.readPools.put(pool, readPool);
         return new SqliteSingleWriterDataSource(
-                pool,
-                readPool,
-                turn,
-                settings.getAcquireTimeout(),
-                autoCommit,
-                translated != null,
-                settings.getCoalescing());
+                pool, readPool, turn, settings.getAcquireTimeout(), autoCommit, translated != null, settings);
     }
 
     @Override

@@ -55,7 +55,7 @@ public final class SqliteSingleWriterDataSource extends DelegatingDataSource imp
      */
     public SqliteSingleWriterDataSource(
             DataSource writePool, DataSource readPool, WriteTurn turn, Duration acquireTimeout) {
-        this(writePool, readPool, turn, acquireTimeout, true, false, new WriterProperties.Coalescing());
+        this(writePool, readPool, turn, acquireTimeout, true, false, new WriterProperties());
         // Commit coalescing stays off here, as by default in the auto-configuration.
     }
 
@@ -66,13 +66,19 @@ public final class SqliteSingleWriterDataSource extends DelegatingDataSource imp
             Duration acquireTimeout,
             boolean autoCommit,
             boolean translateErrors,
-            WriterProperties.Coalescing coalescing) {
+            WriterProperties settings) {
         super(writePool);
         this.writePool = writePool;
         this.readPool = readPool;
         this.turn = turn;
         this.acquireTimeout = acquireTimeout;
-        this.writer = new SingleWriter(turn, writePool, acquireTimeout, translateErrors, coalescing);
+        this.writer = new SingleWriter(
+                turn,
+                writePool,
+                acquireTimeout,
+                translateErrors,
+                settings.getCoalescing(),
+                settings.getLongReadThreshold());
         this.defaultAutoCommit = autoCommit;
     }
 

@@ -177,6 +177,7 @@ final class TransactionControl {
             this.held.leaveLease();
         } else {
             JdbcUtils.closeConnection(ended.binding().physical());
+            this.writer.readEnded(ended.name(), System.nanoTime() - ended.startedAt());
         }
     }
 

@@ -24,6 +24,8 @@ import org.springframework.beans.factory.ObjectProvider;
  *   <li>{@value #TIMEOUTS} (counter): waits that ran out.
  *   <li>{@value #LONG_TRANSACTIONS} (counter): holds longer than
  *       {@code sqlite.hybrid.writer.long-transaction-threshold}.
+ *   <li>{@value #LONG_READS} (counter): read-only transactions that kept their snapshot longer than
+ *       {@code sqlite.hybrid.writer.long-read-threshold}.
  *   <li>{@value #TURN_WAIT} (timer): each wait for the turn.
  *   <li>{@value #TURN_HOLD} (timer): each time the turn was held, from taking it to giving it back.
  *   <li>{@value #LOCK_WAIT} (timer): each time a holder of the turn took to get SQLite's own write lock
@@ -58,6 +60,9 @@ public final class WriteTurnMetrics implements MeterBinder {
 
     /** Counter of holds longer than the long-transaction threshold. */
     public static final String LONG_TRANSACTIONS = "sqlite.hybrid.writer.long.transactions";
+
+    /** Counter of read-only transactions that kept their snapshot past the long-read threshold. */
+    public static final String LONG_READS = "sqlite.hybrid.writer.long.reads";
 
     /** Timer of waits for the turn. */
     public static final String TURN_WAIT = "sqlite.hybrid.writer.turn.wait";
@@ -111,6 +116,13 @@ public final class WriteTurnMetrics implements MeterBinder {
                 LONG_TRANSACTIONS,
                 WriterStats::longTransactions,
                 "Write transactions that held the write turn longer than the threshold");
+        counter(
+                registry,
+                turn,
+                tags,
+                LONG_READS,
+                WriterStats::longReadTransactions,
+                "Read-only transactions that kept their snapshot longer than the threshold");
         counter(
                 registry,
                 turn,

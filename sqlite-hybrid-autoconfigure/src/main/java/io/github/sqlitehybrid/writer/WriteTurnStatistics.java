@@ -32,6 +32,8 @@ final class WriteTurnStatistics {
 
     private final LongAdder longTransactions = new LongAdder();
 
+    private final LongAdder longReads = new LongAdder();
+
     private final LongAdder waitNanos = new LongAdder();
 
     private final LongAccumulator maxWaitNanos = new LongAccumulator(Math::max, 0);
@@ -108,6 +110,15 @@ final class WriteTurnStatistics {
         }
     }
 
+    /** A read-only transaction ended after holding its snapshot for {@code nanos}, past {@code threshold}. */
+    void longRead(String name, Thread thread, long nanos, Duration threshold) {
+        this.longReads.increment();
+        logger.warn("A read-only transaction on " + this.database + " kept its snapshot for "
+                + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms: " + name + " on thread '" + thread.getName()
+                + "' (sqlite.hybrid.writer.long-read-threshold is " + threshold.toMillis()
+                + " ms); SQLite could not checkpoint the WAL past it meanwhile, so the WAL grew");
+    }
+
     void coalescedCommit(int transactions) {
         this.coalescedCommits.increment();
         this.coalescedTransactions.add(transactions);
@@ -156,6 +167,7 @@ final class WriteTurnStatistics {
                 lockMs,
                 (lockCount > 0) ? lockMs / lockCount : 0.0,
                 this.maxLockNanos.get() / 1e6,
+                this.longReads.sum(),
                 coalescing());
     }
 }

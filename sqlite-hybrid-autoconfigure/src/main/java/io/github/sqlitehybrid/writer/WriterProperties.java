@@ -30,6 +30,13 @@ public class WriterProperties {
     @DurationUnit(ChronoUnit.MILLIS)
     private Duration longTransactionThreshold = Duration.ofSeconds(1);
 
+    /**
+     * Read-only transactions that keep their snapshot longer than this are logged with their method and thread and
+     * counted: while one is open, SQLite cannot checkpoint the WAL past it, so the WAL grows.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration longReadThreshold = Duration.ofSeconds(10);
+
     /** Commit coalescing: write transactions that queue for the turn share one COMMIT. */
     private final Coalescing coalescing = new Coalescing();
 
@@ -61,6 +68,18 @@ public class WriterProperties {
             throw new IllegalArgumentException("long-transaction-threshold must not be negative");
         }
         this.longTransactionThreshold = longTransactionThreshold;
+    }
+
+    public Duration getLongReadThreshold() {
+        return this.longReadThreshold;
+    }
+
+    public void setLongReadThreshold(Duration longReadThreshold) {
+        if (longReadThreshold.isNegative()) {
+            throw new IllegalArgumentException(
+                    "sqlite.hybrid.writer.long-read-threshold must not be negative, was " + longReadThreshold);
+        }
+        this.longReadThreshold = longReadThreshold;
     }
 
     public Coalescing getCoalescing() {

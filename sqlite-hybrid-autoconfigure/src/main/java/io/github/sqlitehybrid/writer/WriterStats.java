@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param totalLockWaitMs time spent getting SQLite's write lock, in milliseconds
  * @param avgLockWaitMs mean time to get SQLite's write lock, in milliseconds
  * @param maxLockWaitMs longest time to get (or fail to get) SQLite's write lock, in milliseconds
+ * @param longReadTransactions read-only transactions that kept their snapshot longer than
+ *     {@code sqlite.hybrid.writer.long-read-threshold}
  * @param coalescing the COMMITs that write transactions shared ({@code sqlite.hybrid.writer.coalescing})
  * @since 0.1.0
  */
@@ -40,6 +42,7 @@ public record WriterStats(
         double totalLockWaitMs,
         double avgLockWaitMs,
         double maxLockWaitMs,
+        long longReadTransactions,
         Coalescing coalescing)
         implements WriteTurn.Stats {
 

@@ -118,6 +118,7 @@ class DbLocksEndpointJsonTests {
                             "totalLockWaitMs",
                             "avgLockWaitMs",
                             "maxLockWaitMs",
+                            "longReadTransactions",
                             "coalescing");
             assertThat(section(section(report, "writer"), "coalescing"))
                     .containsOnlyKeys(
