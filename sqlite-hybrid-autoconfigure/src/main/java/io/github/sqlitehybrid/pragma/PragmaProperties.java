@@ -124,10 +124,12 @@ public class PragmaProperties {
     }
 
     public void setJournalSizeLimit(DataSize journalSizeLimit) {
-        if (journalSizeLimit.isNegative() && journalSizeLimit.toBytes() != -1) {
+        // "-1" binds in the property's unit, megabytes: -1MB means no limit as -1B does.
+        boolean noLimit = journalSizeLimit.toBytes() == -1 || journalSizeLimit.equals(DataSize.ofMegabytes(-1));
+        if (journalSizeLimit.isNegative() && !noLimit) {
             throw new IllegalArgumentException("journal-size-limit must be -1 (no limit) or a size of 0 or more");
         }
-        this.journalSizeLimit = journalSizeLimit;
+        this.journalSizeLimit = noLimit ? DataSize.ofBytes(-1) : journalSizeLimit;
     }
 
     public int getWalAutocheckpoint() {

@@ -181,6 +181,19 @@ class SqlitePragmaAutoConfigurationTests {
     }
 
     @Test
+    void aJournalSizeLimitOfMinusOneAsDocumentedMeansNoLimit() {
+        withSqliteUrl()
+                .withPropertyValues("sqlite.hybrid.pragmas.journal-size-limit=-1")
+                .run((context) -> {
+                    try (Connection connection =
+                            context.getBean(DataSource.class).getConnection()) {
+                        assertThat(((Number) read(connection, "journal_size_limit")).longValue())
+                                .isEqualTo(-1);
+                    }
+                });
+    }
+
+    @Test
     void backsOffWhenStarterIsDisabled() {
         withSqliteUrl().withPropertyValues("sqlite.hybrid.enabled=false").run((context) -> {
             assertThat(context).doesNotHaveBean(SqlitePragmas.class);
