@@ -263,7 +263,9 @@ public class DbLocksEndpoint {
      * @param totalLockWaitMs time spent getting SQLite's write lock
      * @param avgLockWaitMs mean time to get SQLite's write lock
      * @param maxLockWaitMs longest time to get SQLite's write lock
-     * @param longReadTransactions read-only transactions that kept their snapshot past the long-read threshold
+     * @param longReadTransactions reads (read-only transactions, and reads outside one that left a result set open)
+     *     that kept their snapshot past the long-read threshold, once they ended
+     * @param longReads the reads open now for longer than the long-read threshold, oldest first
      * @param coalescing the COMMITs write transactions shared (commit coalescing)
      */
     public record WriterDescriptor(
@@ -282,6 +284,7 @@ public class DbLocksEndpoint {
             double avgLockWaitMs,
             double maxLockWaitMs,
             long longReadTransactions,
+            List<WriterStats.LongRead> longReads,
             WriterStats.Coalescing coalescing) {
 
         static WriterDescriptor of(WriterStats stats) {
@@ -301,6 +304,7 @@ public class DbLocksEndpoint {
                     stats.avgLockWaitMs(),
                     stats.maxLockWaitMs(),
                     stats.longReadTransactions(),
+                    stats.longReads(),
                     stats.coalescing());
         }
     }

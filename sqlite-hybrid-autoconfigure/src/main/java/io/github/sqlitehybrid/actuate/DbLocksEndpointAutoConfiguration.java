@@ -13,10 +13,7 @@ import io.github.sqlitehybrid.writer.GroupCommitAutoConfiguration;
 import io.github.sqlitehybrid.writer.GroupCommitWriter;
 import io.github.sqlitehybrid.writer.SingleWriterAutoConfiguration;
 import io.github.sqlitehybrid.writer.SqliteSingleWriterDataSource;
-import io.github.sqlitehybrid.writer.WriteTurn;
-import java.sql.SQLException;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.EndpointId;
@@ -64,7 +61,7 @@ public final class DbLocksEndpointAutoConfiguration {
         return new DbLocksEndpoint(
                 statistics,
                 inspector.getIfAvailable(),
-                writeTurn(dataSource.getIfUnique()),
+                SqliteSingleWriterDataSource.writeTurnOf(dataSource.getIfUnique()),
                 groupCommitWriter.getIfAvailable(),
                 writeBuffer.getIfAvailable(),
                 logDatabase.getIfAvailable());
@@ -83,16 +80,6 @@ public final class DbLocksEndpointAutoConfiguration {
                 PathMappedEndpoints mapped = endpoints.getIfAvailable();
                 return (mapped != null) ? mapped.getPath(EndpointId.of("dblocks")) : null;
             });
-        }
-    }
-
-    private static @Nullable WriteTurn writeTurn(@Nullable DataSource dataSource) {
-        try {
-            return (dataSource != null && dataSource.isWrapperFor(SqliteSingleWriterDataSource.class))
-                    ? dataSource.unwrap(SqliteSingleWriterDataSource.class).getWriteTurn()
-                    : null;
-        } catch (SQLException ex) {
-            return null;
         }
     }
 }

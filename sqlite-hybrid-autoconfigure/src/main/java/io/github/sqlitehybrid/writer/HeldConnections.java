@@ -23,6 +23,9 @@ final class HeldConnections {
     /** The read pool's connection for reads outside transactions, while statements or result sets are on it. */
     private @Nullable Binding reads;
 
+    /** While a result set is open on the reads connection: its entry among the open reads. */
+    private OpenReads.@Nullable Read openCursors;
+
     /** Metadata or unwrap were asked for outside a transaction: the reads connection stays until close. */
     private boolean readsPinned;
 
@@ -194,11 +197,26 @@ final class HeldConnections {
         return new Binding(physical, Purpose.READ_ONLY_TRANSACTION);
     }
 
+    /**
+     * A read outside a transaction ran: while it leaves a result set open, SQLite keeps its snapshot, so it is
+     * among the open reads from then until the last result set on the reads connection closes.
+     */
+    void readRan(@Nullable String sql) {
+        Binding binding = this.reads;
+        if (binding != null && binding.hasOpenCursors() && this.openCursors == null) {
+            this.openCursors = this.writer.readBegan(
+                    "a read outside a transaction, its result set open: " + PhysicalSql.describe(sql));
+        }
+    }
+
     /** A result set closed: an auto-commit write or the reads connection may have nothing left open. */
     void cursorClosed(Binding binding) {
         if (binding == this.openWrite && !binding.hasOpenCursors()) {
             closeOpenWrite();
         } else if (binding == this.reads) {
+            if (!binding.hasOpenCursors()) {
+                endOpenCursors();
+            }
             releaseReadsIfIdle();
         }
     }
@@ -207,7 +225,16 @@ final class HeldConnections {
         Binding binding = this.reads;
         if (binding != null && !this.readsPinned && binding.isIdle()) {
             this.reads = null;
+            endOpenCursors();
             JdbcUtils.closeConnection(binding.physical());
+        }
+    }
+
+    private void endOpenCursors() {
+        OpenReads.Read read = this.openCursors;
+        if (read != null) {
+            this.openCursors = null;
+            this.writer.readEnded(read);
         }
     }
 
@@ -218,6 +245,7 @@ final class HeldConnections {
         if (binding != null) {
             this.reads = null;
             binding.detachAll();
+            endOpenCursors();
             JdbcUtils.closeConnection(binding.physical());
         }
     }

@@ -23,8 +23,8 @@ final class RoutedTransaction {
 
     private String name;
 
-    /** When it began, in {@link System#nanoTime()} units: a read-only one holds its snapshot from then. */
-    private final long startedAt = System.nanoTime();
+    /** A read-only one's entry among the open reads, from when it began to its end. */
+    private OpenReads.@Nullable Read read;
 
     private boolean named;
 
@@ -67,8 +67,12 @@ final class RoutedTransaction {
         this.begun = begun;
     }
 
-    long startedAt() {
-        return this.startedAt;
+    void reading(OpenReads.Read read) {
+        this.read = read;
+    }
+
+    OpenReads.@Nullable Read read() {
+        return this.read;
     }
 
     boolean isBegun() {
@@ -126,6 +130,9 @@ final class RoutedTransaction {
             return null;
         }
         this.name = published;
+        if (this.read != null) {
+            this.read.rename(published);
+        }
         return published;
     }
 

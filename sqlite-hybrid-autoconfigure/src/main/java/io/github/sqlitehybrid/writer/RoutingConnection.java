@@ -245,7 +245,9 @@ final class RoutingConnection implements InvocationHandler {
     private @Nullable Object onReads(RoutedStatement statement, Method method, @Nullable Object[] args)
             throws Throwable {
         statement.attach(this.held.reads());
-        return statement.run(method, args);
+        Object result = statement.run(method, args);
+        this.held.readRan(statement.sqlOf(args));
+        return result;
     }
 
     private @Nullable Object autoCommitWrite(RoutedStatement statement, Method method, @Nullable Object[] args)

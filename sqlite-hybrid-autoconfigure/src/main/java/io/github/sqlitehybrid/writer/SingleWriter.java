@@ -41,8 +41,6 @@ final class SingleWriter {
 
     private final CommitCoalescer coalescer;
 
-    private final Duration longReadThreshold;
-
     /** The one lease out, if any: the turn has at most one holder. */
     private volatile @Nullable WriteLease lease;
 
@@ -51,10 +49,8 @@ final class SingleWriter {
             DataSource writePool,
             Duration acquireTimeout,
             boolean translateErrors,
-            WriterProperties.Coalescing coalescing,
-            Duration longReadThreshold) {
+            WriterProperties.Coalescing coalescing) {
         this.turn = turn;
-        this.longReadThreshold = longReadThreshold;
         this.writePool = writePool;
         this.acquireTimeout = acquireTimeout;
         this.translateErrors = translateErrors;
@@ -228,10 +224,17 @@ final class SingleWriter {
         }
     }
 
-    /** A read-only transaction ended: one that kept its snapshot past the threshold is logged and counted. */
-    void readEnded(String name, long nanos) {
-        if (nanos > this.longReadThreshold.toNanos()) {
-            this.turn.statistics().longRead(name, Thread.currentThread(), nanos, this.longReadThreshold);
+    /** A read-only transaction, or a read outside one that leaves a result set open, began on this thread. */
+    OpenReads.Read readBegan(String name) {
+        return this.turn.openReads().began(name);
+    }
+
+    /** The read ended: one that kept its snapshot past the threshold is logged and counted. */
+    void readEnded(OpenReads.Read read) {
+        long nanos = this.turn.openReads().ended(read);
+        Duration threshold = this.turn.longReadThreshold();
+        if (nanos > threshold.toNanos()) {
+            this.turn.statistics().longRead(read.name(), read.thread(), nanos, threshold);
         }
     }
 

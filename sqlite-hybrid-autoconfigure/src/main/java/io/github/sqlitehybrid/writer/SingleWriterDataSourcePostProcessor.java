@@ -75,7 +75,10 @@ public final class SingleWriterDataSourcePostProcessor implements DestructionAwa
         }
         WriterProperties settings = this.properties.obtain();
         String url = pool.getJdbcUrl();
-        WriteTurn turn = new WriteTurn(SqliteDatabasePaths.locationOf(url), settings.getLongTransactionThreshold());
+        WriteTurn turn = new WriteTurn(
+                SqliteDatabasePaths.locationOf(url),
+                settings.getLongTransactionThreshold(),
+                settings.getLongReadThreshold());
         logger.debug("Serializing the writers of HikariCP pool '" + beanName + "' (" + url + ")");
         // The single writer begins and ends transactions with statements; the pools' connections stay in the
         // driver's auto-commit mode, and the logical connections start in the mode the pool was configured with.

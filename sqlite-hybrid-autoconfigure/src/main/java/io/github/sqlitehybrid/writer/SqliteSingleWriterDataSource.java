@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
@@ -72,13 +73,7 @@ public final class SqliteSingleWriterDataSource extends DelegatingDataSource imp
         this.readPool = readPool;
         this.turn = turn;
         this.acquireTimeout = acquireTimeout;
-        this.writer = new SingleWriter(
-                turn,
-                writePool,
-                acquireTimeout,
-                translateErrors,
-                settings.getCoalescing(),
-                settings.getLongReadThreshold());
+        this.writer = new SingleWriter(turn, writePool, acquireTimeout, translateErrors, settings.getCoalescing());
         this.defaultAutoCommit = autoCommit;
     }
 
@@ -102,6 +97,21 @@ public final class SqliteSingleWriterDataSource extends DelegatingDataSource imp
      */
     public WriteTurn getWriteTurn() {
         return this.turn;
+    }
+
+    /**
+     * The write turn of a DataSource that is, or wraps, the single writer's.
+     * @param dataSource any DataSource
+     * @return its write turn, {@code null} when it is not the single writer's
+     */
+    public static @Nullable WriteTurn writeTurnOf(@Nullable DataSource dataSource) {
+        try {
+            return (dataSource != null && dataSource.isWrapperFor(SqliteSingleWriterDataSource.class))
+                    ? dataSource.unwrap(SqliteSingleWriterDataSource.class).getWriteTurn()
+                    : null;
+        } catch (SQLException ex) {
+            return null;
+        }
     }
 
     /**

@@ -35,10 +35,15 @@ final class TransactionControl {
 
     /** Route a transaction: the read pool when read-only, else the write turn and the write pool's connection. */
     RoutedTransaction begin(String name, boolean readOnly) throws SQLException {
-        this.current = readOnly
-                ? new RoutedTransaction(this.held.readOnlyTransaction(), false, false, null, name, true)
-                : new RoutedTransaction(this.held.lease(name), true, false, null, name, false);
-        return this.current;
+        if (!readOnly) {
+            this.current = new RoutedTransaction(this.held.lease(name), true, false, null, name, false);
+            return this.current;
+        }
+        RoutedTransaction transaction =
+                new RoutedTransaction(this.held.readOnlyTransaction(), false, false, null, name, true);
+        transaction.reading(this.writer.readBegan(name));
+        this.current = transaction;
+        return transaction;
     }
 
     /** A transaction the application began itself, with {@code BEGIN} or {@code SAVEPOINT} run as SQL. */
@@ -177,7 +182,10 @@ final class TransactionControl {
             this.held.leaveLease();
         } else {
             JdbcUtils.closeConnection(ended.binding().physical());
-            this.writer.readEnded(ended.name(), System.nanoTime() - ended.startedAt());
+            OpenReads.Read read = ended.read();
+            if (read != null) {
+                this.writer.readEnded(read);
+            }
         }
     }
 

@@ -39,6 +39,9 @@ public final class WriteTurn {
     /** Most turns one thread takes in a row while others wait. */
     private static final int MAX_STREAK = 3;
 
+    /** The default of {@code sqlite.hybrid.writer.long-read-threshold}. */
+    static final Duration DEFAULT_LONG_READ_THRESHOLD = Duration.ofSeconds(10);
+
     /**
      * Longest park of the first waiter before it looks again: whatever wake-up it might miss, it never
      * waits long for a free turn.
@@ -63,6 +66,11 @@ public final class WriteTurn {
 
     private final WriteTurnStatistics statistics;
 
+    /** The reads of the database open now, through the single writer's read pool. */
+    private final OpenReads openReads = new OpenReads();
+
+    private final Duration longReadThreshold;
+
     /** Work of earlier holders still to be committed, left on the writer's connection for the next holder. */
     private volatile @Nullable PendingCommit pendingCommit;
 
@@ -72,8 +80,19 @@ public final class WriteTurn {
      * @param longTransactionThreshold holds longer than this are logged and counted
      */
     public WriteTurn(String database, Duration longTransactionThreshold) {
+        this(database, longTransactionThreshold, DEFAULT_LONG_READ_THRESHOLD);
+    }
+
+    /**
+     * Create a write turn that also reports long reads.
+     * @param database what the turn guards, for messages (a file path)
+     * @param longTransactionThreshold holds longer than this are logged and counted
+     * @param longReadThreshold reads that keep their snapshot longer than this are logged, counted and listed
+     */
+    WriteTurn(String database, Duration longTransactionThreshold, Duration longReadThreshold) {
         this.database = database;
         this.statistics = new WriteTurnStatistics(database, longTransactionThreshold);
+        this.longReadThreshold = longReadThreshold;
     }
 
     /**
@@ -297,7 +316,16 @@ public final class WriteTurn {
      * @return a snapshot
      */
     public WriterStats stats() {
-        return this.statistics.snapshot(this.waiting.get(), this.holder.get());
+        return this.statistics.snapshot(
+                this.waiting.get(), this.holder.get(), this.openReads.openLongerThan(this.longReadThreshold));
+    }
+
+    OpenReads openReads() {
+        return this.openReads;
+    }
+
+    Duration longReadThreshold() {
+        return this.longReadThreshold;
     }
 
     /** Work left uncommitted on the single writer's connection by earlier holders of the turn. */

@@ -110,11 +110,11 @@ final class WriteTurnStatistics {
         }
     }
 
-    /** A read-only transaction ended after holding its snapshot for {@code nanos}, past {@code threshold}. */
-    void longRead(String name, Thread thread, long nanos, Duration threshold) {
+    /** A read ended after holding its snapshot for {@code nanos}, past {@code threshold}. */
+    void longRead(String name, String thread, long nanos, Duration threshold) {
         this.longReads.increment();
-        logger.warn("A read-only transaction on " + this.database + " kept its snapshot for "
-                + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms: " + name + " on thread '" + thread.getName()
+        logger.warn("A read of " + this.database + " kept its snapshot for "
+                + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms: " + name + " on thread '" + thread
                 + "' (sqlite.hybrid.writer.long-read-threshold is " + threshold.toMillis()
                 + " ms); SQLite could not checkpoint the WAL past it meanwhile, so the WAL grew");
     }
@@ -148,7 +148,7 @@ final class WriteTurnStatistics {
                 this.maxCommitWaitNanos.get() / 1e6);
     }
 
-    WriterStats snapshot(int waiting, @Nullable Holder holder) {
+    WriterStats snapshot(int waiting, @Nullable Holder holder, List<WriterStats.LongRead> longReads) {
         long count = this.acquisitions.sum();
         long lockCount = this.locks.sum();
         double lockMs = this.lockNanos.sum() / 1e6;
@@ -168,6 +168,7 @@ final class WriteTurnStatistics {
                 (lockCount > 0) ? lockMs / lockCount : 0.0,
                 this.maxLockNanos.get() / 1e6,
                 this.longReads.sum(),
+                longReads,
                 coalescing());
     }
 }

@@ -35,7 +35,7 @@ public class WriterProperties {
      * counted: while one is open, SQLite cannot checkpoint the WAL past it, so the WAL grows.
      */
     @DurationUnit(ChronoUnit.MILLIS)
-    private Duration longReadThreshold = Duration.ofSeconds(10);
+    private Duration longReadThreshold = WriteTurn.DEFAULT_LONG_READ_THRESHOLD;
 
     /** Commit coalescing: write transactions that queue for the turn share one COMMIT. */
     private final Coalescing coalescing = new Coalescing();

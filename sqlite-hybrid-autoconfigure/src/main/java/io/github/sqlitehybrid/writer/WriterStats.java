@@ -1,5 +1,6 @@
 package io.github.sqlitehybrid.writer;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,8 +22,11 @@ import org.jspecify.annotations.Nullable;
  * @param totalLockWaitMs time spent getting SQLite's write lock, in milliseconds
  * @param avgLockWaitMs mean time to get SQLite's write lock, in milliseconds
  * @param maxLockWaitMs longest time to get (or fail to get) SQLite's write lock, in milliseconds
- * @param longReadTransactions read-only transactions that kept their snapshot longer than
- *     {@code sqlite.hybrid.writer.long-read-threshold}
+ * @param longReadTransactions reads that kept their snapshot longer than
+ *     {@code sqlite.hybrid.writer.long-read-threshold}, once they ended: read-only transactions, and reads outside
+ *     one that left a result set open
+ * @param longReads the reads open now for longer than {@code sqlite.hybrid.writer.long-read-threshold}, oldest
+ *     first: each keeps SQLite from checkpointing the WAL past its snapshot
  * @param coalescing the COMMITs that write transactions shared ({@code sqlite.hybrid.writer.coalescing})
  * @since 0.1.0
  */
@@ -43,6 +47,7 @@ public record WriterStats(
         double avgLockWaitMs,
         double maxLockWaitMs,
         long longReadTransactions,
+        List<LongRead> longReads,
         Coalescing coalescing)
         implements WriteTurn.Stats {
 
@@ -62,4 +67,15 @@ public record WriterStats(
             double avgTransactionsPerCommit,
             double avgCommitWaitMs,
             double maxCommitWaitMs) {}
+
+    /**
+     * A read open now for longer than the long-read threshold: a read-only transaction, or a read outside a
+     * transaction whose result set is still open.
+     *
+     * @param name the transaction's name (its method, as Spring names it), or what the read is
+     * @param thread the thread that began it
+     * @param openMs how long it has been open, in milliseconds
+     * @since 0.1.0
+     */
+    public record LongRead(String name, String thread, double openMs) {}
 }

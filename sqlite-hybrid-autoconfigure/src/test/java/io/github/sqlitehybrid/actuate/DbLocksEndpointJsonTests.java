@@ -119,6 +119,7 @@ class DbLocksEndpointJsonTests {
                             "avgLockWaitMs",
                             "maxLockWaitMs",
                             "longReadTransactions",
+                            "longReads",
                             "coalescing");
             assertThat(section(section(report, "writer"), "coalescing"))
                     .containsOnlyKeys(

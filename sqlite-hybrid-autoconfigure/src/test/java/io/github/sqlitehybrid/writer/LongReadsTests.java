@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,9 +27,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Read-only transactions that keep their snapshot past the threshold are logged with their name and counted. */
+/**
+ * Reads that keep their snapshot past the threshold (read-only transactions, and reads outside one that leave a
+ * result set open) are listed while open, then logged with their name and thread and counted.
+ */
 @ExtendWith(OutputCaptureExtension.class)
-class LongReadTransactionsTests {
+class LongReadsTests {
 
     @TempDir
     Path dir;
@@ -66,6 +73,70 @@ class LongReadTransactionsTests {
     }
 
     @Test
+    void aReadOnlyTransactionIsListedWhileOpenPastTheThresholdAndNotOnceEnded() {
+        withDatabase()
+                .withPropertyValues("sqlite.hybrid.writer.long-read-threshold=200ms")
+                .run((context) -> {
+                    JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+                    jdbc.execute("CREATE TABLE t (x)");
+                    List<WriterStats.LongRead> whileOpen = readOnly(context, "ReportService.yearly")
+                            .execute((status) -> {
+                                jdbc.queryForObject("SELECT count(*) FROM t", Integer.class);
+                                assertThat(stats(context).longReads())
+                                        .as("before the threshold")
+                                        .isEmpty();
+                                sleep(400);
+                                return stats(context).longReads();
+                            });
+                    assertThat(whileOpen).singleElement().satisfies((read) -> {
+                        assertThat(read.name()).isEqualTo("ReportService.yearly");
+                        assertThat(read.thread())
+                                .isEqualTo(Thread.currentThread().getName());
+                        assertThat(read.openMs()).isBetween(200.0, 10_000.0);
+                    });
+                    assertThat(stats(context).longReads()).as("once ended").isEmpty();
+                    assertThat(longReads(context)).isEqualTo(1);
+                });
+    }
+
+    @Test
+    void aResultSetLeftOpenOutsideATransactionIsListedWithItsSqlThenCountedWhenClosed(CapturedOutput output) {
+        withDatabase()
+                .withPropertyValues("sqlite.hybrid.writer.long-read-threshold=200ms")
+                .run((context) -> {
+                    JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+                    jdbc.execute("CREATE TABLE t (x)");
+                    jdbc.update("INSERT INTO t VALUES (1), (2)");
+                    for (int i = 0; i < 20; i++) {
+                        jdbc.queryForList("SELECT x FROM t", Integer.class);
+                    }
+                    assertThat(stats(context).longReads())
+                            .as("reads that closed their result sets")
+                            .isEmpty();
+                    try (Connection connection =
+                                    context.getBean(DataSource.class).getConnection();
+                            Statement statement = connection.createStatement()) {
+                        ResultSet rows = statement.executeQuery("SELECT x FROM t");
+                        assertThat(rows.next()).isTrue();
+                        sleep(400);
+                        assertThat(stats(context).longReads())
+                                .singleElement()
+                                .satisfies(
+                                        (read) -> assertThat(read.name())
+                                                .isEqualTo(
+                                                        "a read outside a transaction, its result set open: 'SELECT x FROM t'"));
+                        assertThat(longReads(context)).as("while open").isZero();
+                        rows.close();
+                        assertThat(stats(context).longReads()).as("once closed").isEmpty();
+                        assertThat(longReads(context)).isEqualTo(1);
+                    }
+                    assertThat(output.getOut())
+                            .contains("its result set open: 'SELECT x FROM t' on thread '"
+                                    + Thread.currentThread().getName() + "'");
+                });
+    }
+
+    @Test
     void aNegativeThresholdFailsNamingTheProperty() {
         withDatabase()
                 .withPropertyValues("sqlite.hybrid.writer.long-read-threshold=-1s")
@@ -85,10 +156,13 @@ class LongReadTransactionsTests {
     }
 
     private static long longReads(AssertableApplicationContext context) {
+        return stats(context).longReadTransactions();
+    }
+
+    private static WriterStats stats(AssertableApplicationContext context) {
         return ((SqliteSingleWriterDataSource) context.getBean(DataSource.class))
                 .getWriteTurn()
-                .stats()
-                .longReadTransactions();
+                .stats();
     }
 
     private static void sleep(long millis) {
