@@ -43,7 +43,18 @@ class ConfigurationMetadataTests {
             "sqlite.hybrid.log-database.max-batch-size",
             "sqlite.hybrid.log-database.flush-interval",
             "sqlite.hybrid.log-database.retention",
-            "sqlite.hybrid.quartz.enabled");
+            "sqlite.hybrid.quartz.enabled",
+            "sqlite.hybrid.writer.long-read-threshold",
+            "sqlite.hybrid.backup.enabled",
+            "sqlite.hybrid.backup.directory",
+            "sqlite.hybrid.backup.cron",
+            "sqlite.hybrid.backup.keep",
+            "sqlite.hybrid.backup.max-age",
+            "sqlite.hybrid.maintenance.enabled",
+            "sqlite.hybrid.maintenance.checkpoint-interval",
+            "sqlite.hybrid.maintenance.wal-limit",
+            "sqlite.hybrid.maintenance.truncate-when-quiet",
+            "sqlite.hybrid.maintenance.optimize-interval");
 
     @Test
     void documentsEveryProperty() throws IOException {

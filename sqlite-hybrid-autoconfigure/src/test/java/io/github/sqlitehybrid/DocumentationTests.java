@@ -9,6 +9,8 @@ import io.github.sqlitehybrid.buffer.WriteBufferAutoConfiguration;
 import io.github.sqlitehybrid.buffer.WriteBufferMetricsAutoConfiguration;
 import io.github.sqlitehybrid.logdb.LogDatabaseAutoConfiguration;
 import io.github.sqlitehybrid.logdb.LogDatabaseMetricsAutoConfiguration;
+import io.github.sqlitehybrid.maintenance.MaintenanceAutoConfiguration;
+import io.github.sqlitehybrid.maintenance.MaintenanceMetricsAutoConfiguration;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryAutoConfiguration;
 import io.github.sqlitehybrid.retry.DbRetryMetricsAutoConfiguration;
@@ -133,11 +135,14 @@ class DocumentationTests {
                         LogDatabaseAutoConfiguration.class,
                         LogDatabaseMetricsAutoConfiguration.class,
                         BackupAutoConfiguration.class,
-                        BackupMetricsAutoConfiguration.class))
+                        BackupMetricsAutoConfiguration.class,
+                        MaintenanceAutoConfiguration.class,
+                        MaintenanceMetricsAutoConfiguration.class))
                 .withPropertyValues(
                         "spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"),
                         "sqlite.hybrid.backup.enabled=true",
                         "sqlite.hybrid.backup.cron=-",
+                        "sqlite.hybrid.maintenance.enabled=true",
                         "sqlite.hybrid.backup.directory=" + this.dir.resolve("backups"),
                         "sqlite.hybrid.log-database.enabled=true",
                         "sqlite.hybrid.log-database.path=" + this.dir.resolve("logs.db"))
