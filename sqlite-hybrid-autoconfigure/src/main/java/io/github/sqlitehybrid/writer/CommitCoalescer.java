@@ -154,11 +154,9 @@ final class CommitCoalescer implements WriteTurn.PendingCommit {
      * group, and every transaction waiting in it fails.
      */
     void checkOpen(Connection physical, SQLException cause) {
-        CommitGroup group = this.open;
-        if (group != null && group.physical() == physical && !PhysicalSql.inTransaction(physical)) {
-            this.open = null;
-            this.turn.pendingCommit(null);
-            group.complete(CommitGroup.rolledBackBySqlite(this.turn.database(), group.transactions(), cause));
+        CommitGroup ended = closeIfTransactionEnded(physical);
+        if (ended != null) {
+            ended.complete(CommitGroup.rolledBackBySqlite(this.turn.database(), ended.transactions(), cause));
         }
     }
 
@@ -190,8 +188,7 @@ final class CommitCoalescer implements WriteTurn.PendingCommit {
                 rollBackQuietly(physical);
             }
         }
-        this.open = null;
-        this.turn.pendingCommit(null);
+        close();
         if (group.transactions() > 0) {
             this.turn.statistics().coalescedCommit(group.transactions());
         }
@@ -251,18 +248,32 @@ final class CommitCoalescer implements WriteTurn.PendingCommit {
      * before any other joined it; if one had, its work is gone and it fails.
      */
     void closeIfEnded(Connection physical) {
-        CommitGroup group = this.open;
-        if (group != null && group.physical() == physical && !PhysicalSql.inTransaction(physical)) {
-            this.open = null;
-            this.turn.pendingCommit(null);
-            group.complete(
-                    (group.transactions() == 0)
+        CommitGroup ended = closeIfTransactionEnded(physical);
+        if (ended != null) {
+            ended.complete(
+                    (ended.transactions() == 0)
                             ? null
                             : CommitGroup.rolledBackBySqlite(
                                     this.turn.database(),
-                                    group.transactions(),
+                                    ended.transactions(),
                                     new SQLException("the transaction was ended by a statement of the application")));
         }
+    }
+
+    /** The open group on this connection, closed, when SQLite's transaction under it has ended; else null. */
+    private @Nullable CommitGroup closeIfTransactionEnded(Connection physical) {
+        CommitGroup group = this.open;
+        if (group == null || group.physical() != physical || PhysicalSql.inTransaction(physical)) {
+            return null;
+        }
+        close();
+        return group;
+    }
+
+    /** No group is open any more: a writer on another connection need not wait for one. */
+    private void close() {
+        this.open = null;
+        this.turn.pendingCommit(null);
     }
 
     private static void rollBackQuietly(Connection physical) {
