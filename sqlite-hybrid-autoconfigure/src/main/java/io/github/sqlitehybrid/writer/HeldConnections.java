@@ -204,8 +204,7 @@ final class HeldConnections {
     void readRan(@Nullable String sql) {
         Binding binding = this.reads;
         if (binding != null && binding.hasOpenCursors() && this.openCursors == null) {
-            this.openCursors = this.writer.readBegan(
-                    "a read outside a transaction, its result set open: " + PhysicalSql.describe(sql));
+            this.openCursors = this.writer.readBegan("a read outside a transaction, its result set open: ", sql);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The reads that may hold a snapshot of the database now: read-only transactions, and reads outside a transaction
@@ -17,7 +18,15 @@ final class OpenReads {
 
     /** A read began on this thread. */
     Read began(String name) {
-        Read read = new Read(name, Thread.currentThread().getName(), System.nanoTime());
+        return began(name, null);
+    }
+
+    /**
+     * A read outside a transaction began on this thread; {@code sql} is described only if it is ever listed or
+     * logged, not on every query.
+     */
+    Read began(String name, @Nullable String sql) {
+        Read read = new Read(name, sql, Thread.currentThread().getName(), System.nanoTime());
         this.open.add(read);
         return read;
     }
@@ -38,7 +47,7 @@ final class OpenReads {
         return this.open.stream()
                 .filter((read) -> now - read.since > limit)
                 .sorted(Comparator.comparingLong((Read read) -> read.since))
-                .map((read) -> new WriterStats.LongRead(read.name, read.thread, (now - read.since) / 1e6))
+                .map((read) -> new WriterStats.LongRead(read.name(), read.thread, (now - read.since) / 1e6))
                 .toList();
     }
 
@@ -47,18 +56,21 @@ final class OpenReads {
 
         private volatile String name;
 
+        private final @Nullable String sql;
+
         private final String thread;
 
         private final long since;
 
-        private Read(String name, String thread, long since) {
+        private Read(String name, @Nullable String sql, String thread, long since) {
             this.name = name;
+            this.sql = sql;
             this.thread = thread;
             this.since = since;
         }
 
         String name() {
-            return this.name;
+            return (this.sql != null) ? this.name + PhysicalSql.describe(this.sql) : this.name;
         }
 
         String thread() {

@@ -229,6 +229,11 @@ final class SingleWriter {
         return this.turn.openReads().began(name);
     }
 
+    /** A read outside a transaction left a result set open: named by its SQL, described only when reported. */
+    OpenReads.Read readBegan(String name, @Nullable String sql) {
+        return this.turn.openReads().began(name, sql);
+    }
+
     /** The read ended: one that kept its snapshot past the threshold is logged and counted. */
     void readEnded(OpenReads.Read read) {
         long nanos = this.turn.openReads().ended(read);
