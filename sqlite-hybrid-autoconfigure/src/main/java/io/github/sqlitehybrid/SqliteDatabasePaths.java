@@ -5,8 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Locale;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.lang.Contract;
 
@@ -60,6 +63,32 @@ public final class SqliteDatabasePaths {
             throw new IllegalArgumentException("Not a SQLite JDBC URL (" + PREFIX + "...): " + url);
         }
         return url.substring(PREFIX.length());
+    }
+
+    /**
+     * The database file a DataSource writes, read from the URL of one of its connections, for a feature that works
+     * on the file itself.
+     * @param dataSource the application's DataSource
+     * @param property the property that turned the feature on, named in the messages
+     * @param without what the feature cannot do when there is no such file, for the message
+     * @return the absolute file
+     * @throws IllegalStateException when no connection can be had, or the database is not a SQLite file the
+     *     application writes
+     */
+    public static Path requireWritableFile(DataSource dataSource, String property, String without) {
+        String url;
+        try (Connection connection = dataSource.getConnection()) {
+            url = connection.getMetaData().getURL();
+        } catch (SQLException ex) {
+            throw new IllegalStateException(
+                    "Could not open a connection to find the database file for " + property, ex);
+        }
+        Path file = writableFileOf(url);
+        if (file == null) {
+            throw new IllegalStateException(property + " is true, but " + url
+                    + " is not a SQLite database file the application writes: " + without);
+        }
+        return file;
     }
 
     /**

@@ -4,7 +4,6 @@ import io.github.sqlitehybrid.SqliteDatabasePaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -175,18 +174,8 @@ public final class SqliteBackups implements SmartLifecycle {
     }
 
     private Path findDatabaseFile() {
-        String url;
-        try (Connection connection = this.dataSource.getConnection()) {
-            url = connection.getMetaData().getURL();
-        } catch (SQLException ex) {
-            throw new IllegalStateException("Could not open a connection to find the database to back up", ex);
-        }
-        Path file = SqliteDatabasePaths.writableFileOf(url);
-        if (file == null) {
-            throw new IllegalStateException("sqlite.hybrid.backup.enabled is true, but " + url
-                    + " is not a SQLite database file the application writes: there is nothing to back up");
-        }
-        return file;
+        return SqliteDatabasePaths.requireWritableFile(
+                this.dataSource, "sqlite.hybrid.backup.enabled", "there is nothing to back up");
     }
 
     private void scheduledBackup() {

@@ -7,9 +7,6 @@ import io.github.sqlitehybrid.pragma.PragmaProperties;
 import io.github.sqlitehybrid.pragma.SqlitePragmaAutoConfiguration;
 import io.github.sqlitehybrid.writer.SingleWriterAutoConfiguration;
 import io.github.sqlitehybrid.writer.SqliteSingleWriterDataSource;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
@@ -52,7 +49,8 @@ public final class MaintenanceAutoConfiguration {
     SqliteMaintenance sqliteMaintenance(
             DataSource dataSource, MaintenanceProperties properties, ObjectProvider<PragmaProperties> pragmas) {
         return new SqliteMaintenance(
-                databaseFile(dataSource),
+                SqliteDatabasePaths.requireWritableFile(
+                        dataSource, "sqlite.hybrid.maintenance.enabled", "it has no WAL to checkpoint"),
                 properties,
                 walLimit(properties, pragmas.getIfAvailable()).toBytes(),
                 SqliteSingleWriterDataSource.writeTurnOf(dataSource));
@@ -64,20 +62,5 @@ public final class MaintenanceAutoConfiguration {
         }
         DataSize journalSizeLimit = (pragmas != null) ? pragmas.getJournalSizeLimit() : null;
         return (journalSizeLimit != null && journalSizeLimit.toBytes() > 0) ? journalSizeLimit : DEFAULT_WAL_LIMIT;
-    }
-
-    private static Path databaseFile(DataSource dataSource) {
-        String url;
-        try (Connection connection = dataSource.getConnection()) {
-            url = connection.getMetaData().getURL();
-        } catch (SQLException ex) {
-            throw new IllegalStateException("Could not open a connection to find the database to maintain", ex);
-        }
-        Path file = SqliteDatabasePaths.writableFileOf(url);
-        if (file == null) {
-            throw new IllegalStateException("sqlite.hybrid.maintenance.enabled is true, but " + url
-                    + " is not a SQLite database file the application writes: it has no WAL to checkpoint");
-        }
-        return file;
     }
 }
